@@ -1,0 +1,67 @@
+# 《深度学习原理与代码实例》——两条命令：
+#   make book   建环境、装依赖、构建 HTML 书到 _build/html
+#   make test   同一环境，跑 ruff、lesson_utils 的 pytest 与全部笔记本的 nbval
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+ENV_STAMP := $(VENV)/.installed
+VENDOR_STAMP := _vendor/.installed
+JOBS ?= 2
+
+.PHONY: book test lint format export notebooks lock clean help
+
+help:
+	@echo "make book       构建 HTML 书（_build/html）"
+	@echo "make test       运行全部测试（ruff + pytest + nbval）"
+	@echo "make format     用 ruff 格式化 src/ tests/ 与笔记本"
+	@echo "make export     从笔记本重新导出 lesson_utils 模块"
+	@echo "make notebooks  重新执行全部笔记本并保存输出（改动笔记本后运行）"
+
+$(ENV_STAMP): requirements.txt constraints.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt -c constraints.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+# 书自己提供 MathJax、RequireJS 与 ipywidgets 的 JS，读者打开网页不需要任何 CDN。
+# 放在 html_extra_path（_vendor）而不是 html_static_path：JB1 会把 _static 里的每个 .js 塞进每一页。
+$(VENDOR_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf _vendor && mkdir -p _vendor/_static/vendor
+	cp -r node_modules/mathjax/es5 _vendor/_static/vendor/mathjax
+	cp -r node_modules/@jupyter-widgets/html-manager/dist _vendor/_static/vendor/html-manager
+	cp node_modules/requirejs/require.js _vendor/_static/vendor/require.js
+	touch $@
+
+book: $(ENV_STAMP) $(VENDOR_STAMP)
+	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+	@echo "书已构建：_build/html/index.html"
+
+lint: $(ENV_STAMP)
+	$(BIN)/ruff check src tests book tools
+	$(BIN)/ruff format --check src tests book tools
+
+test: $(ENV_STAMP) lint
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadscope \
+	    --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+	    tests book
+
+format: $(ENV_STAMP)
+	$(BIN)/ruff check --fix src tests book tools
+	$(BIN)/ruff format src tests book tools
+
+export: $(ENV_STAMP)
+	$(BIN)/python -m lesson_utils.export
+
+notebooks: $(ENV_STAMP)
+	$(BIN)/python tools/run_notebooks.py $(NB)
+
+lock:
+	rm -rf /tmp/lock-venv && $(PYTHON) -m venv /tmp/lock-venv
+	/tmp/lock-venv/bin/pip install --quiet -r requirements.txt
+	/tmp/lock-venv/bin/pip freeze | sed -E 's/^(torch==[0-9.]+)\+cpu$$/\1/' > constraints.txt
+
+clean:
+	rm -rf _build _vendor

@@ -1,0 +1,92 @@
+"""输入检查：让错误的输入尽早、清楚地失败。
+
+NumPy 的广播（broadcasting）很方便，也很危险：形状写错时它常常不报错，而是悄悄算出一个错误的数。
+因此 ``lesson_utils.nn`` 里的每个函数都先用一行调用本模块检查输入，出错时抛出 ``ValueError``，
+信息里写明函数名、参数名和形状。
+
+形状模式（pattern）是一个元组，每一项可以是：
+- 字符串，如 ``"N"``：符号维度，同名的维度在所有参数之间必须相等；
+- 整数：该维度必须正好等于这个数。
+"""
+
+import numpy as np
+
+FLOAT_DTYPES = (np.float32, np.float64)
+
+
+def check_float_array(func, name, x):
+    """x 必须是 float32 或 float64 的 NumPy 数组。"""
+    if not isinstance(x, np.ndarray):
+        raise ValueError(
+            f"{func}: 参数 {name} 应为 NumPy 数组 (np.ndarray)，实际是 {type(x).__name__}"
+        )
+    if x.dtype not in FLOAT_DTYPES:
+        raise ValueError(
+            f"{func}: 参数 {name} 的 dtype 应为 float32 或 float64，实际是 {x.dtype}"
+            f"（形状 {x.shape}）"
+        )
+    return x
+
+
+def check_shapes(func, **arrays):
+    """检查若干浮点数组的形状，返回符号维度的取值，如 ``{"N": 32, "D": 64}``。
+
+    用法::
+
+        dims = check_shapes("linear_forward", x=(x, ("N", "D")), W=(W, ("H", "D")), b=(b, ("H",)))
+
+    所有数组的 dtype 必须一致（float32 与 float64 混用会被 NumPy 悄悄提升为 float64）。
+    """
+    dims = {}  # 符号 -> (取值, 给出它的参数名, 该参数的形状)
+    dtypes = {}
+    for name, (x, pattern) in arrays.items():
+        check_float_array(func, name, x)
+        dtypes[name] = x.dtype
+        pattern = tuple(pattern)
+        wanted = "(" + ", ".join(str(p) for p in pattern) + ("," if len(pattern) == 1 else "") + ")"
+        if x.ndim != len(pattern):
+            raise ValueError(
+                f"{func}: 参数 {name} 应为 {len(pattern)} 维数组，形状 {wanted}，"
+                f"实际形状为 {x.shape}（{x.ndim} 维）"
+            )
+        for axis, (symbol, size) in enumerate(zip(pattern, x.shape)):
+            if isinstance(symbol, int):
+                if size != symbol:
+                    raise ValueError(
+                        f"{func}: 参数 {name} 的形状应为 {wanted}，实际为 {x.shape}"
+                        f"（第 {axis} 维应为 {symbol}）"
+                    )
+            elif symbol in dims and dims[symbol][0] != size:
+                value, other, other_shape = dims[symbol]
+                raise ValueError(
+                    f"{func}: 维度 {symbol} 不一致：{other} 的形状 {other_shape} 给出 "
+                    f"{symbol}={value}，而 {name} 的形状 {x.shape} 给出 {symbol}={size}"
+                    f"（{name} 应为 {wanted}）"
+                )
+            else:
+                dims[symbol] = (size, name, x.shape)
+    if len(set(dtypes.values())) > 1:
+        listing = "，".join(f"{n}: {d}" for n, d in dtypes.items())
+        raise ValueError(f"{func}: 各数组的 dtype 应一致，实际为 {listing}")
+    return {symbol: value for symbol, (value, _, _) in dims.items()}
+
+
+def check_labels(func, name, y, num_samples, num_classes):
+    """y 必须是长度为 num_samples 的一维整数数组，取值在 [0, num_classes) 内。"""
+    if not isinstance(y, np.ndarray):
+        raise ValueError(f"{func}: 参数 {name} 应为 NumPy 整数数组，实际是 {type(y).__name__}")
+    if not np.issubdtype(y.dtype, np.integer):
+        raise ValueError(
+            f"{func}: 参数 {name} 应为整数类别标签，实际 dtype 为 {y.dtype}（形状 {y.shape}）"
+        )
+    if y.shape != (num_samples,):
+        raise ValueError(
+            f"{func}: 参数 {name} 的形状应为 ({num_samples},)，与 logits 的样本数 N 一致，"
+            f"实际为 {y.shape}"
+        )
+    if y.size and (y.min() < 0 or y.max() >= num_classes):
+        raise ValueError(
+            f"{func}: 参数 {name} 的取值应在 [0, {num_classes}) 内，"
+            f"实际范围为 [{y.min()}, {y.max()}]"
+        )
+    return y

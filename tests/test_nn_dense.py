@@ -1,0 +1,185 @@
+"""lesson_utils.nn 的全连接层、激活函数与损失：在随机形状上与 PyTorch 自动求导对照（float64）。"""
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lesson_utils.compare import compare, to_torch
+from lesson_utils.gradcheck import gradient_check
+from lesson_utils.nn import (
+    linear_backward,
+    linear_forward,
+    relu_backward,
+    relu_forward,
+    sigmoid_backward,
+    sigmoid_forward,
+    softmax_cross_entropy,
+    tanh_backward,
+    tanh_forward,
+)
+
+ACTIVATIONS = {
+    "relu": (relu_forward, relu_backward, torch.relu),
+    "sigmoid": (sigmoid_forward, sigmoid_backward, torch.sigmoid),
+    "tanh": (tanh_forward, tanh_backward, torch.tanh),
+}
+dims = st.integers(min_value=1, max_value=9)
+seeds = st.integers(min_value=0, max_value=2**32 - 1)
+
+
+def assert_agrees(name, ours, theirs):
+    row = compare(name, ours, theirs)
+    assert row.passed, row
+
+
+@settings(max_examples=40, deadline=None)
+@given(N=dims, D=dims, H=dims, seed=seeds)
+def test_linear_matches_torch(N, D, H, seed):
+    rng = np.random.default_rng(seed)
+    x, W, b = rng.normal(size=(N, D)), rng.normal(size=(H, D)), rng.normal(size=H)
+    dout = rng.normal(size=(N, H))
+    out, cache = linear_forward(x, W, b)
+    dx, dW, db = linear_backward(dout, cache)
+    x_t, W_t, b_t = (to_torch(a, requires_grad=True) for a in (x, W, b))
+    out_t = F.linear(x_t, W_t, b_t)
+    out_t.backward(to_torch(dout))
+    for name, ours, theirs in [
+        ("out", out, out_t),
+        ("dx", dx, x_t.grad),
+        ("dW", dW, W_t.grad),
+        ("db", db, b_t.grad),
+    ]:
+        assert_agrees(name, ours, theirs)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    name=st.sampled_from(sorted(ACTIVATIONS)),
+    shape=st.lists(dims, min_size=1, max_size=4),
+    seed=seeds,
+    scale=st.sampled_from([1.0, 30.0, 1000.0]),
+)
+def test_activations_match_torch_for_any_shape_and_size(name, shape, seed, scale):
+    forward, backward, torch_fn = ACTIVATIONS[name]
+    rng = np.random.default_rng(seed)
+    x = scale * rng.normal(size=shape)
+    x += np.where(x >= 0, 0.01, -0.01)  # ReLU 在 0 处不可导，离开它
+    dout = rng.normal(size=shape)
+    out, cache = forward(x)
+    dx = backward(dout, cache)
+    x_t = to_torch(x, requires_grad=True)
+    out_t = torch_fn(x_t)
+    out_t.backward(to_torch(dout))
+    assert np.isfinite(out).all() and np.isfinite(dx).all()
+    assert_agrees(f"{name} out", out, out_t)
+    assert_agrees(f"{name} dx", dx, x_t.grad)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    N=dims,
+    K=st.integers(min_value=1, max_value=12),
+    seed=seeds,
+    scale=st.sampled_from([0.1, 3.0, 50.0, 1000.0]),
+)
+def test_softmax_cross_entropy_matches_torch_even_for_huge_logits(N, K, seed, scale):
+    rng = np.random.default_rng(seed)
+    logits = scale * rng.normal(size=(N, K))
+    y = rng.integers(0, K, size=N)
+    loss, dlogits = softmax_cross_entropy(logits, y)
+    logits_t = to_torch(logits, requires_grad=True)
+    loss_t = F.cross_entropy(logits_t, torch.tensor(y))
+    loss_t.backward()
+    assert np.isfinite(loss) and np.isfinite(dlogits).all()
+    assert_agrees("loss", loss, loss_t)
+    assert_agrees("dlogits", dlogits, logits_t.grad)
+
+
+def test_logits_of_plus_minus_1000_are_finite_and_exact():
+    logits = np.array([[1000.0, -1000.0, 0.0], [-1000.0, -1000.0, 1000.0]])
+    y = np.array([1, 0])
+    loss, dlogits = softmax_cross_entropy(logits, y)
+    logits_t = to_torch(logits, requires_grad=True)
+    loss_t = F.cross_entropy(logits_t, torch.tensor(y))
+    loss_t.backward()
+    assert loss == pytest.approx(2000.0, rel=1e-15)
+    assert_agrees("loss", loss, loss_t)
+    assert_agrees("dlogits", dlogits, logits_t.grad)
+
+
+def test_numeric_gradients_of_the_whole_layer_stack():
+    rng = np.random.default_rng(7)
+    x, W, b = rng.normal(size=(4, 5)), rng.normal(size=(3, 5)), rng.normal(size=3)
+    y = rng.integers(0, 3, size=4)
+
+    def loss_of(W_):
+        z, _ = linear_forward(x, W_, b)
+        h, _ = tanh_forward(z)
+        return softmax_cross_entropy(h, y)[0]
+
+    z, cache_linear = linear_forward(x, W, b)
+    h, cache_tanh = tanh_forward(z)
+    _, dh = softmax_cross_entropy(h, y)
+    _, dW, _ = linear_backward(tanh_backward(dh, cache_tanh), cache_linear)
+    row = gradient_check("dW", loss_of, W, dW, np.array(1.0), num_checks=15)
+    assert row.passed, row
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_dtype_in_is_dtype_out(dtype):
+    rng = np.random.default_rng(0)
+    x, W, b = (rng.normal(size=s).astype(dtype) for s in [(4, 3), (2, 3), (2,)])
+    out, cache = linear_forward(x, W, b)
+    results = [out, *linear_backward(np.ones_like(out), cache)]
+    for forward, backward, _ in ACTIVATIONS.values():
+        a, c = forward(x)
+        results += [a, backward(np.ones_like(a), c)]
+    results += list(softmax_cross_entropy(out, np.array([0, 1, 1, 0])))
+    assert {np.asarray(r).dtype for r in results} == {np.dtype(dtype)}
+
+
+def test_sigmoid_does_not_overflow():
+    with np.errstate(over="raise", invalid="raise"):  # 下溢到 0 无妨
+        out, _ = sigmoid_forward(np.array([-1000.0, 0.0, 1000.0]))
+    np.testing.assert_array_equal(out, [0.0, 0.5, 1.0])
+
+
+# ---- 错误的输入：清楚的 ValueError，写明参数与形状 ----
+
+
+def test_linear_rejects_mismatched_shapes():
+    x, W, b = np.ones((4, 3)), np.ones((5, 3)), np.ones(5)
+    with pytest.raises(ValueError, match=r"linear_forward.*W.*\(3, 5\)"):
+        linear_forward(x, np.ones((3, 5)), b)
+    with pytest.raises(ValueError, match=r"linear_forward.*b.*\(4,\)"):
+        linear_forward(x, W, np.ones(4))
+    with pytest.raises(ValueError, match=r"linear_forward.*x 应为 2 维"):
+        linear_forward(np.ones(3), W, b)
+    _, cache = linear_forward(x, W, b)
+    with pytest.raises(ValueError, match=r"linear_backward.*dout.*\(4, 5\).*\(5, 4\)"):
+        linear_backward(np.ones((5, 4)), cache)
+
+
+def test_activation_backward_rejects_broadcastable_but_wrong_dout():
+    _, cache = relu_forward(np.ones((4, 3)))
+    with pytest.raises(ValueError, match=r"relu_backward.*dout.*\(4, 3\).*\(1, 3\)"):
+        relu_backward(np.ones((1, 3)), cache)  # NumPy 会悄悄广播，我们不允许
+    with pytest.raises(ValueError, match="tanh_forward.*int64"):
+        tanh_forward(np.arange(3))
+
+
+def test_cross_entropy_rejects_bad_labels():
+    logits = np.zeros((3, 4))
+    with pytest.raises(ValueError, match="整数类别标签"):
+        softmax_cross_entropy(logits, np.array([0.0, 1.0, 2.0]))
+    with pytest.raises(ValueError, match=r"\[0, 4\)"):
+        softmax_cross_entropy(logits, np.array([0, 1, 4]))
+    with pytest.raises(ValueError, match=r"\(3,\)"):
+        softmax_cross_entropy(logits, np.array([0, 1]))
+    with pytest.raises(ValueError, match=r"logits 应为 2 维"):
+        softmax_cross_entropy(np.zeros(4), np.array([0]))
+    with pytest.raises(ValueError, match="不能为空"):
+        softmax_cross_entropy(np.zeros((0, 4)), np.zeros(0, dtype=np.int64))

@@ -1,0 +1,45 @@
+"""重新执行笔记本并把输出存回文件（书里显示的、nbval 对照的，都是这些输出）。
+
+    python tools/run_notebooks.py                      # book/ 下全部笔记本
+    python tools/run_notebooks.py book/ch3/x.ipynb     # 指定的笔记本
+
+同时保存 ipywidgets 的状态，让 HTML 版也能画出控件的默认样子；打印每个笔记本的耗时（预算 ≤ 60 s）。
+"""
+
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(path):
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        notebook,
+        timeout=600,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        store_widget_state=True,
+        record_timing=False,
+    )
+    start = time.perf_counter()
+    client.execute()
+    elapsed = time.perf_counter() - start
+    nbformat.write(notebook, path)
+    print(f"{path.relative_to(ROOT)}: {elapsed:.1f} s")
+    return elapsed
+
+
+def main(args):
+    paths = [Path(a).resolve() for a in args] or sorted((ROOT / "book").rglob("*.ipynb"))
+    paths = [p for p in paths if ".ipynb_checkpoints" not in p.parts]
+    total = sum(run(p) for p in paths)
+    print(f"共 {len(paths)} 个笔记本，{total:.1f} s")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
