@@ -9,7 +9,7 @@ ENV_STAMP := $(VENV)/.installed
 VENDOR_STAMP := _vendor/.installed
 JOBS ?= 2
 
-.PHONY: book test lint format export notebooks lock clean help
+.PHONY: book test lint format export notebooks verify lock clean help
 
 help:
 	@echo "make book       构建 HTML 书（_build/html）"
@@ -17,6 +17,7 @@ help:
 	@echo "make format     用 ruff 格式化 src/ tests/ 与笔记本"
 	@echo "make export     从笔记本重新导出 lesson_utils 模块"
 	@echo "make notebooks  重新执行全部笔记本并保存输出（改动笔记本后运行）"
+	@echo "make verify     在每个可用设备（cpu、cuda）上把 lesson_utils.nn 与 PyTorch 对照"
 
 $(ENV_STAMP): requirements.txt constraints.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +58,9 @@ export: $(ENV_STAMP)
 
 notebooks: $(ENV_STAMP)
 	$(BIN)/python tools/run_notebooks.py $(NB)
+
+verify: $(ENV_STAMP)
+	$(BIN)/python -m lesson_utils.verify
 
 lock:
 	rm -rf /tmp/lock-venv && $(PYTHON) -m venv /tmp/lock-venv

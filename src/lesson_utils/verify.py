@@ -1,0 +1,154 @@
+"""一条命令验证全部 NumPy 实现：在每个可用设备（cpu，有 GPU 时再加 cuda）上与 PyTorch 对照。
+
+    python -m lesson_utils.verify            # 每个函数 5 组随机形状
+    python -m lesson_utils.verify --trials 1 # 快速检查
+
+float64 下比较前向输出与每一个梯度（随机上游梯度、非零偏置、随机形状），打印
+（函数、设备、最大绝对误差、最大相对误差、通过）表，有任何失败时退出码为 1。
+在 GPU 上另加一行演示：float32 且打开 TF32 时，同样的矩阵乘法误差有多大。
+"""
+
+import argparse
+import sys
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from lesson_utils import nn
+from lesson_utils.compare import compare, display_width, pad, to_torch
+from lesson_utils.devices import available_devices, describe_device, disable_tf32
+
+
+def _leaves(device, *arrays):
+    return [to_torch(a, device, requires_grad=True) for a in arrays]
+
+
+def check_linear(device, rng):
+    N, D, H = rng.integers(1, 20, size=3)
+    x, W, b = rng.normal(size=(N, D)), rng.normal(size=(H, D)), rng.normal(size=H)
+    dout = rng.normal(size=(N, H))
+    out, cache = nn.linear_forward(x, W, b)
+    grads = nn.linear_backward(dout, cache)
+    x_t, W_t, b_t = _leaves(device, x, W, b)
+    out_t = F.linear(x_t, W_t, b_t)
+    out_t.backward(to_torch(dout, device))
+    return [("out", out, out_t)] + list(
+        zip(["dx", "dW", "db"], grads, [x_t.grad, W_t.grad, b_t.grad])
+    )
+
+
+def _activation_check(forward, backward, torch_fn):
+    def check(device, rng):
+        shape = tuple(rng.integers(1, 8, size=rng.integers(1, 4)))
+        x = 3 * rng.normal(size=shape)
+        x += np.where(x >= 0, 0.01, -0.01)  # 离开 ReLU 的拐点
+        dout = rng.normal(size=shape)
+        out, cache = forward(x)
+        dx = backward(dout, cache)
+        (x_t,) = _leaves(device, x)
+        out_t = torch_fn(x_t)
+        out_t.backward(to_torch(dout, device))
+        return [("out", out, out_t), ("dx", dx, x_t.grad)]
+
+    return check
+
+
+def check_softmax_cross_entropy(device, rng):
+    N, K = rng.integers(1, 20, size=2)
+    rows = []
+    for scale in (3.0, 1000.0):
+        logits = scale * rng.normal(size=(N, K))
+        y = rng.integers(0, K, size=N)
+        loss, dlogits = nn.softmax_cross_entropy(logits, y)
+        (logits_t,) = _leaves(device, logits)
+        loss_t = F.cross_entropy(logits_t, torch.tensor(y, device=device))
+        loss_t.backward()
+        rows += [
+            (f"loss x{scale:g}", loss, loss_t),
+            (f"dlogits x{scale:g}", dlogits, logits_t.grad),
+        ]
+    return rows
+
+
+CHECKS = {
+    "linear": check_linear,
+    "relu": _activation_check(nn.relu_forward, nn.relu_backward, torch.relu),
+    "sigmoid": _activation_check(nn.sigmoid_forward, nn.sigmoid_backward, torch.sigmoid),
+    "tanh": _activation_check(nn.tanh_forward, nn.tanh_backward, torch.tanh),
+    "softmax_cross_entropy": check_softmax_cross_entropy,
+}
+
+
+def run(devices=None, trials=5, seed=0):
+    """每个函数、每个设备一行：(函数, 设备, 最大绝对误差, 最大相对误差, 通过)，取各次最坏值。"""
+    disable_tf32()
+    results = []
+    for device in devices or available_devices():
+        for name, check in CHECKS.items():
+            rng = np.random.default_rng(seed)
+            rows = [
+                compare(q, ours, ref) for _ in range(trials) for q, ours, ref in check(device, rng)
+            ]
+            results.append(
+                (
+                    name,
+                    describe_device(device),
+                    max(r.max_abs for r in rows),
+                    max(r.max_rel for r in rows),
+                    all(r.passed for r in rows),
+                )
+            )
+    return results
+
+
+def tf32_demo(device, seed=0):
+    """float32 矩阵乘法，TF32 开与关相对 float64 的最大相对误差（仅 CUDA）。"""
+    rng = np.random.default_rng(seed)
+    a, b = rng.normal(size=(256, 512)), rng.normal(size=(512, 256))
+    exact = a @ b
+    errors = {}
+    for allow in (False, True):
+        torch.backends.cuda.matmul.allow_tf32 = allow
+        product = to_torch(a.astype(np.float32), device) @ to_torch(b.astype(np.float32), device)
+        got = product.double().cpu().numpy()
+        errors[allow] = float(np.max(np.abs(got - exact)) / np.max(np.abs(exact)))
+    disable_tf32()
+    return errors
+
+
+def format_table(results):
+    width = max(display_width(r[0]) for r in results) + 2
+    dev_width = max(display_width(r[1]) for r in results) + 2
+    lines = [pad("函数", width) + pad("设备", dev_width) + "  最大绝对误差  最大相对误差  通过"]
+    for name, device, max_abs, max_rel, passed in results:
+        lines.append(
+            f"{pad(name, width)}{pad(device, dev_width)}{max_abs:>14.1e}{max_rel:>14.1e}"
+            f"  {'通过' if passed else '失败'}"
+        )
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        description="在每个可用设备上把 lesson_utils.nn 与 PyTorch 对照"
+    )
+    parser.add_argument("--trials", type=int, default=5, help="每个函数的随机形状组数")
+    args = parser.parse_args(argv)
+    print(f"torch {torch.__version__}，numpy {np.__version__}")
+    results = run(trials=args.trials)
+    print(format_table(results))
+    for device in available_devices():
+        if device.type == "cuda":
+            errors = tf32_demo(device)
+            print(
+                f"\n{describe_device(device)} 上 float32 矩阵乘法相对 float64 的误差："
+                f"TF32 关 {errors[False]:.1e}，TF32 开 {errors[True]:.1e}（本书一律关闭 TF32）"
+            )
+    failed = [r for r in results if not r[4]]
+    print(f"\n{len(results) - len(failed)} passed, {len(failed)} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
