@@ -41,7 +41,7 @@ def check_linear(device, rng):
 def _activation_check(forward, backward, torch_fn):
     def check(device, rng):
         shape = tuple(rng.integers(1, 8, size=rng.integers(1, 4)))
-        x = 3 * rng.normal(size=shape)
+        x = rng.choice([1.0, 30.0, 1000.0]) * rng.normal(size=shape)  # 也试饱和区与极大的输入
         x += np.where(x >= 0, 0.01, -0.01)  # 离开 ReLU 的拐点
         dout = rng.normal(size=shape)
         out, cache = forward(x)
@@ -57,7 +57,7 @@ def _activation_check(forward, backward, torch_fn):
 def check_softmax_cross_entropy(device, rng):
     N, K = rng.integers(1, 20, size=2)
     rows = []
-    for scale in (3.0, 1000.0):
+    for scale in (0.1, 3.0, 50.0, 1000.0):
         logits = scale * rng.normal(size=(N, K))
         y = rng.integers(0, K, size=N)
         loss, dlogits = nn.softmax_cross_entropy(logits, y)
