@@ -55,3 +55,9 @@ def test_round_trip_keeps_dtype():
 def test_infinities_of_same_sign_agree_and_nan_fails():
     assert compare("inf", np.array([np.inf]), np.array([np.inf])).passed
     assert not compare("nan", np.array([np.nan]), np.array([1.0])).passed
+
+
+def test_relative_error_ignores_values_below_the_absolute_tolerance():
+    row = compare("subnormal", np.array([5e-324, 0.5]), np.array([0.0, 0.5]))
+    assert row.passed and row.max_rel < 1e-300
+    assert compare("x", np.array([1.0]), np.array([1.5])).max_rel == pytest.approx(1 / 3)
