@@ -9,7 +9,7 @@ ENV_STAMP := $(VENV)/.installed
 VENDOR_STAMP := _vendor/.installed
 JOBS ?= 2
 
-.PHONY: book test lint format export notebooks verify lock clean help
+.PHONY: book test lint format export notebooks verify bench lock clean help
 
 help:
 	@echo "make book       构建 HTML 书（_build/html）"
@@ -18,6 +18,7 @@ help:
 	@echo "make export     从笔记本重新导出 lesson_utils 模块"
 	@echo "make notebooks  重新执行全部笔记本并保存输出（改动笔记本后运行）"
 	@echo "make verify     在每个可用设备（cpu、cuda）上把 lesson_utils.nn 与 PyTorch 对照"
+	@echo "make bench      速度基准：NumPy 对 PyTorch（同一次运行交替计时），结果写到 _build/bench.json"
 
 $(ENV_STAMP): requirements.txt constraints.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +62,10 @@ notebooks: $(ENV_STAMP)
 
 verify: $(ENV_STAMP)
 	$(BIN)/python -m lesson_utils.verify
+
+bench: $(ENV_STAMP)
+	mkdir -p _build
+	$(BIN)/python -m lesson_utils.bench --json _build/bench.json
 
 lock:
 	rm -rf /tmp/lock-venv && $(PYTHON) -m venv /tmp/lock-venv

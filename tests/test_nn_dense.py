@@ -1,4 +1,8 @@
-"""lesson_utils.nn 的全连接层、激活函数与损失：在随机形状上与 PyTorch 自动求导对照（float64）。"""
+"""lesson_utils.nn 与 PyTorch 自动求导对照（float64）。
+
+每个函数（verify.CHECKS 中的全部对照，含 3.2 的卷积与池化）在随机形状上比较；
+另有全连接层与损失的专门测试。
+"""
 
 import numpy as np
 import pytest

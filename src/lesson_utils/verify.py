@@ -71,12 +71,57 @@ def check_softmax_cross_entropy(device, rng):
     return rows
 
 
+def check_conv2d(device, rng):
+    # 随机的非正方形核、步幅与补零（都可以高宽不同）
+    N, C, F_ = rng.integers(1, 5, size=3)
+    kh, kw = rng.integers(1, 5, size=2)
+    sh, sw = rng.integers(1, 4, size=2)
+    ph, pw = rng.integers(0, 3, size=2)
+    H = rng.integers(max(1, kh - 2 * ph), 12)
+    W_in = rng.integers(max(1, kw - 2 * pw), 12)
+    x, W = rng.normal(size=(N, C, H, W_in)), rng.normal(size=(F_, C, kh, kw))
+    b = rng.normal(size=F_)
+    options = dict(stride=(int(sh), int(sw)), padding=(int(ph), int(pw)))
+    out, cache = nn.conv2d_forward(x, W, b, **options)
+    dout = rng.normal(size=out.shape)
+    grads = nn.conv2d_backward(dout, cache)
+    x_t, W_t, b_t = _leaves(device, x, W, b)
+    out_t = F.conv2d(x_t, W_t, b_t, **options)
+    out_t.backward(to_torch(dout, device))
+    return [("out", out, out_t)] + list(
+        zip(["dx", "dW", "db"], grads, [x_t.grad, W_t.grad, b_t.grad])
+    )
+
+
+def _pool_check(forward, backward, torch_fn):
+    def check(device, rng):
+        # 窗口与步幅随机，常常重叠（步幅小于窗口）；输入互不相同，最大池化没有并列
+        N, C = rng.integers(1, 4, size=2)
+        kh, kw = rng.integers(1, 4, size=2)
+        sh, sw = rng.integers(1, 4, size=2)
+        H, W_in = rng.integers(kh, 10), rng.integers(kw, 10)
+        x = rng.permutation(N * C * H * W_in).reshape(N, C, H, W_in) / 7.0
+        kernel, stride = (int(kh), int(kw)), (int(sh), int(sw))
+        out, cache = forward(x, kernel, stride)
+        dout = rng.normal(size=out.shape)
+        dx = backward(dout, cache)
+        (x_t,) = _leaves(device, x)
+        out_t = torch_fn(x_t, kernel, stride)
+        out_t.backward(to_torch(dout, device))
+        return [("out", out, out_t), ("dx", dx, x_t.grad)]
+
+    return check
+
+
 CHECKS = {
     "linear": check_linear,
     "relu": _activation_check(nn.relu_forward, nn.relu_backward, torch.relu),
     "sigmoid": _activation_check(nn.sigmoid_forward, nn.sigmoid_backward, torch.sigmoid),
     "tanh": _activation_check(nn.tanh_forward, nn.tanh_backward, torch.tanh),
     "softmax_cross_entropy": check_softmax_cross_entropy,
+    "conv2d": check_conv2d,
+    "max_pool2d": _pool_check(nn.max_pool2d_forward, nn.max_pool2d_backward, F.max_pool2d),
+    "avg_pool2d": _pool_check(nn.avg_pool2d_forward, nn.avg_pool2d_backward, F.avg_pool2d),
 }
 
 

@@ -5,6 +5,10 @@
 - ``layers``：``linear_forward/backward``（3.1）
 - ``activations``：``relu_*``、``sigmoid_*``、``tanh_*``（3.1）
 - ``losses``：``softmax_cross_entropy``（3.1）
+- ``windows``：卷积与池化共用的窗口视图与它的伴随（3.2）
+- ``conv``：``conv2d_forward/backward``（3.2，im2col + 矩阵乘法）
+- ``pooling``：``max_pool2d_*``、``avg_pool2d_*``（3.2）
+- ``naive``：照公式逐元素循环的卷积与最大池化，只用于教学与核对（3.2）
 """
 
 from lesson_utils.nn.activations import (
@@ -15,8 +19,21 @@ from lesson_utils.nn.activations import (
     tanh_backward,
     tanh_forward,
 )
+from lesson_utils.nn.conv import conv2d_backward, conv2d_forward
 from lesson_utils.nn.layers import linear_backward, linear_forward
 from lesson_utils.nn.losses import log_softmax, softmax_cross_entropy
+from lesson_utils.nn.naive import (
+    conv2d_naive_backward,
+    conv2d_naive_forward,
+    max_pool2d_naive_backward,
+    max_pool2d_naive_forward,
+)
+from lesson_utils.nn.pooling import (
+    avg_pool2d_backward,
+    avg_pool2d_forward,
+    max_pool2d_backward,
+    max_pool2d_forward,
+)
 
 __all__ = [
     "linear_forward",
@@ -29,4 +46,14 @@ __all__ = [
     "tanh_backward",
     "log_softmax",
     "softmax_cross_entropy",
+    "conv2d_forward",
+    "conv2d_backward",
+    "max_pool2d_forward",
+    "max_pool2d_backward",
+    "avg_pool2d_forward",
+    "avg_pool2d_backward",
+    "conv2d_naive_forward",
+    "conv2d_naive_backward",
+    "max_pool2d_naive_forward",
+    "max_pool2d_naive_backward",
 ]

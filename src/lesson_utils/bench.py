@@ -1,0 +1,332 @@
+"""速度基准：NumPy 实现与 PyTorch 同场比较（``make bench``，或 ``python -m lesson_utils.bench``）。
+
+    python -m lesson_utils.bench                 # 完整尺寸，打印表格并写 JSON
+    python -m lesson_utils.bench --quick         # 极小尺寸，只检查能跑（make test 用）
+    python -m lesson_utils.bench --json out.json
+
+每一行的两边在同一次运行里轮流成块计时（我们若干次、PyTorch 若干次，重复三轮），
+取各自的中位数再相除，这样机器忽快忽慢时两边受到的影响相同。
+比值 = NumPy 耗时 / PyTorch 耗时，越小越好。
+峰值内存是 NumPy 一侧在一次前向+反向里新分配的最大字节数（tracemalloc 统计，NumPy 会向它报告）。
+这不是单元测试：机器繁忙时数字会变，只比较同一次运行里的比值。
+"""
+
+import argparse
+import json
+import platform
+import sys
+import time
+import tracemalloc
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from lesson_utils import nn
+from lesson_utils.compare import display_width, pad
+from lesson_utils.devices import available_devices, describe_device, disable_tf32
+
+
+@dataclass
+class BenchRow:
+    """一行结果。target 为目标比值（None 表示只报告），met 为是否达到。"""
+
+    name: str
+    dtype: str
+    shape: str
+    ours_ms: float
+    reference: str
+    reference_ms: float
+    ratio: float
+    target: float | None
+    met: bool | None
+    peak_mb: float
+
+
+def race(ours, reference, repeats, synchronize=None, rounds=3):
+    """两边轮流成块计时：我们 k 次、PyTorch k 次，重复 rounds 轮（k = repeats / rounds），
+    每块开头先热身一次不计时。返回两边耗时的中位数（毫秒）。
+
+    为什么不逐次交替：NumPy（OpenBLAS）和 PyTorch（OpenMP）各有一组线程，刚用完时还会空转一会儿；
+    每次调用都换边，两组线程就互相抢核，PyTorch 的卷积会慢到两倍，比值偏向我们，不公平。
+    成块计时仍在同一次运行里，机器整体变快变慢时两边都受影响。
+    """
+    per_block = max(1, repeats // rounds)
+    times = {"ours": [], "reference": []}
+    for _ in range(rounds):
+        for label, fn in (("ours", ours), ("reference", reference)):
+            fn()  # 热身：让这一边的线程、缓存和内存分配就绪
+            for _ in range(per_block):
+                start = time.perf_counter()
+                fn()
+                if synchronize is not None and label == "reference":
+                    synchronize()
+                times[label].append(time.perf_counter() - start)
+    return 1e3 * float(np.median(times["ours"])), 1e3 * float(np.median(times["reference"]))
+
+
+def peak_megabytes(fn):
+    """fn 运行期间 NumPy（以及 Python）新分配内存的峰值，单位 MB。"""
+    tracemalloc.start()
+    try:
+        fn()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak / 2**20
+
+
+def _leaves(device, *arrays):
+    return [torch.tensor(a, device=device, requires_grad=True) for a in arrays]
+
+
+def conv_case(shape, filters, kernel, padding, dtype, device, rng):
+    """卷积前向+反向：返回 (我们的函数, PyTorch 的函数)。"""
+    x = rng.normal(size=shape).astype(dtype)
+    W = (0.1 * rng.normal(size=(filters, shape[1], kernel, kernel))).astype(dtype)
+    b = rng.normal(size=filters).astype(dtype)
+    out, _ = nn.conv2d_forward(x, W, b, padding=padding)
+    dout = rng.normal(size=out.shape).astype(dtype)
+
+    def ours():
+        _, cache = nn.conv2d_forward(x, W, b, padding=padding)
+        return nn.conv2d_backward(dout, cache)
+
+    x_t, W_t, b_t = _leaves(device, x, W, b)
+    dout_t = torch.tensor(dout, device=device)
+
+    def reference():
+        F.conv2d(x_t, W_t, b_t, padding=padding).backward(dout_t)
+
+    return ours, reference
+
+
+def pool_case(kind, shape, kernel, dtype, device, rng):
+    """池化前向+反向。"""
+    forward, backward = {
+        "max": (nn.max_pool2d_forward, nn.max_pool2d_backward),
+        "avg": (nn.avg_pool2d_forward, nn.avg_pool2d_backward),
+    }[kind]
+    torch_fn = {"max": F.max_pool2d, "avg": F.avg_pool2d}[kind]
+    x = rng.normal(size=shape).astype(dtype)
+    out, _ = forward(x, kernel)
+    dout = rng.normal(size=out.shape).astype(dtype)
+
+    def ours():
+        _, cache = forward(x, kernel)
+        return backward(dout, cache)
+
+    (x_t,) = _leaves(device, x)
+    dout_t = torch.tensor(dout, device=device)
+
+    def reference():
+        torch_fn(x_t, kernel).backward(dout_t)
+
+    return ours, reference
+
+
+def naive_conv_case(shape, filters, kernel, padding, dtype, rng):
+    """朴素循环版与向量化版的卷积（前向+反向）：返回 (向量化, 朴素)。"""
+    x = rng.normal(size=shape).astype(dtype)
+    W = rng.normal(size=(filters, shape[1], kernel, kernel)).astype(dtype)
+    b = rng.normal(size=filters).astype(dtype)
+    out, _ = nn.conv2d_forward(x, W, b, padding=padding)
+    dout = rng.normal(size=out.shape).astype(dtype)
+
+    def vectorized():
+        return nn.conv2d_backward(dout, nn.conv2d_forward(x, W, b, padding=padding)[1])
+
+    def naive():
+        return nn.conv2d_naive_backward(dout, nn.conv2d_naive_forward(x, W, b, padding=padding)[1])
+
+    return vectorized, naive
+
+
+# (名称, 目标比值或 None, 构造函数) —— 目标来自各章的 issue（例如 3.2：卷积 float64 ≤ 1.0×）
+def cases(quick=False):
+    N = 2 if quick else 64
+    conv_shape = (N, 16, 8, 8) if quick else (N, 16, 32, 32)
+    pool_shape = (N, 32, 8, 8) if quick else (N, 32, 32, 32)
+    naive_shape = (1, 2, 6, 6) if quick else (8, 8, 16, 16)
+
+    def dims(shape):
+        return "×".join(str(d) for d in shape)
+
+    rows = []
+    for dtype, conv_target in ((np.float64, 1.0), (np.float32, 1.5)):
+        rows.append(
+            (
+                "conv2d 3×3 pad 1",
+                dtype,
+                f"{dims(conv_shape)}，32 个 3×3",
+                conv_target,
+                lambda d, r, dt=dtype: conv_case(conv_shape, 32, 3, 1, dt, d, r),
+            )
+        )
+    for dtype in (np.float64, np.float32):
+        for kind, target in (("max", 2.0), ("avg", None)):
+            rows.append(
+                (
+                    f"{kind}_pool2d 2×2",
+                    dtype,
+                    dims(pool_shape),
+                    target,
+                    lambda d, r, k=kind, dt=dtype: pool_case(k, pool_shape, 2, dt, d, r),
+                )
+            )
+    naive = (
+        "conv2d 朴素循环 vs 向量化",
+        np.float64,
+        f"{dims(naive_shape)}，16 个 3×3",
+        None,
+        lambda d, r: naive_conv_case(naive_shape, 16, 3, 1, np.float64, r),
+    )
+    return rows, naive
+
+
+def run(quick=False, repeats=None, seed=0):
+    """运行全部基准，返回 BenchRow 列表。"""
+    disable_tf32()
+    repeats = repeats or (3 if quick else 21)
+    rows, naive = cases(quick)
+    results = []
+    for device in available_devices():
+        synchronize = torch.cuda.synchronize if device.type == "cuda" else None
+        for name, dtype, shape, target, make in rows:
+            rng = np.random.default_rng(seed)
+            ours, reference = make(device, rng)
+            ours_ms, ref_ms = race(ours, reference, repeats, synchronize)
+            ratio = ours_ms / ref_ms
+            on_cpu = device.type == "cpu"
+            results.append(
+                BenchRow(
+                    name,
+                    np.dtype(dtype).name,
+                    shape,
+                    ours_ms,
+                    f"torch {describe_device(device)}",
+                    ref_ms,
+                    ratio,
+                    target if on_cpu else None,  # 目标是与 CPU 上的 PyTorch 比
+                    (ratio <= target) if (on_cpu and target is not None) else None,
+                    peak_megabytes(ours),
+                )
+            )
+    name, dtype, shape, _, make = naive
+    vectorized, slow = make(None, np.random.default_rng(seed))
+    fast_ms, slow_ms = race(vectorized, slow, 3)
+    results.append(
+        BenchRow(
+            name,
+            np.dtype(dtype).name,
+            shape,
+            fast_ms,
+            "朴素循环",
+            slow_ms,
+            fast_ms / slow_ms,
+            0.01,
+            fast_ms / slow_ms <= 0.01,
+            peak_megabytes(vectorized),
+        )
+    )
+    return results
+
+
+def machine():
+    """记录结果来自哪台机器。"""
+    info = {
+        "cpu": platform.processor() or platform.machine(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "torch": torch.__version__,
+        "torch_threads": torch.get_num_threads(),
+        "devices": [describe_device(d) for d in available_devices()],
+    }
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+            names = [line.split(":", 1)[1].strip() for line in cpuinfo if "model name" in line]
+        info["cpu"], info["cpu_count"] = names[0], len(names)
+    except (OSError, IndexError):
+        pass
+    return info
+
+
+def describe_machine(info):
+    return (
+        f"{info['cpu']}，{info.get('cpu_count', '?')} 核；"
+        f"numpy {info['numpy']}，torch {info['torch']}（{info['torch_threads']} 线程）"
+    )
+
+
+def format_table(results):
+    headers = ["基准", "dtype", "NumPy ms", "对照", "对照 ms", "比值", "目标", "峰值内存"]
+    lines = []
+    name_width = max(display_width(r.name) for r in results) + 2
+    ref_width = max(display_width(r.reference) for r in results) + 2
+    lines.append(
+        pad(headers[0], name_width)
+        + pad(headers[1], 9)
+        + f"{headers[2]:>10}  "
+        + pad(headers[3], ref_width)
+        + f"{headers[4]:>9}{headers[5]:>9}  {headers[6]:<10}{headers[7]:>8}"
+    )
+    for r in results:
+        if r.target is None:
+            goal = "—"
+        else:
+            goal = f"≤{r.target:g}× {'达到' if r.met else '未达'}"
+        lines.append(
+            pad(r.name, name_width)
+            + pad(r.dtype, 9)
+            + f"{r.ours_ms:>10.2f}  "
+            + pad(r.reference, ref_width)
+            + f"{r.reference_ms:>9.2f}{r.ratio:>8.3g}×  "
+            + pad(goal, 10)
+            + f"{r.peak_mb:>6.1f} MB"
+        )
+    lines.append(
+        "比值 = NumPy 耗时 / 对照耗时，越小越好；朴素循环一行的目标 ≤0.01× 即向量化快 100 倍以上。"
+    )
+    return "\n".join(lines)
+
+
+def markdown_table(results):
+    """同样的结果排成 Markdown 表格（笔记本里用 IPython.display.Markdown 显示）。"""
+    lines = [
+        "| 基准 | dtype | 输入 | NumPy (ms) | 对照 | 对照 (ms) | 比值 | 目标 | 峰值内存 (MB) |",
+        "|---|---|---|---:|---|---:|---:|---|---:|",
+    ]
+    for r in results:
+        goal = "—" if r.target is None else f"≤ {r.target:g}×，{'达到' if r.met else '**未达到**'}"
+        lines.append(
+            f"| {r.name} | {r.dtype} | {r.shape} | {r.ours_ms:.2f} | {r.reference} | "
+            f"{r.reference_ms:.2f} | {r.ratio:.3g}× | {goal} | {r.peak_mb:.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="NumPy 实现与 PyTorch 的速度对比")
+    parser.add_argument("--quick", action="store_true", help="极小尺寸，只检查能运行")
+    parser.add_argument("--repeats", type=int, default=None, help="每边计时的轮数")
+    parser.add_argument("--json", default=None, help="把结果写成 JSON 文件")
+    args = parser.parse_args(argv)
+    results = run(quick=args.quick, repeats=args.repeats)
+    info = machine()
+    print(describe_machine(info))
+    print(format_table(results))
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as handle:
+            json.dump(
+                {"machine": info, "quick": args.quick, "results": [asdict(r) for r in results]},
+                handle,
+                ensure_ascii=False,
+                indent=2,
+            )
+        print(f"\n结果已写入 {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

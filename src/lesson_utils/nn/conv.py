@@ -1,0 +1,78 @@
+# 本文件由 `python -m lesson_utils.export` 从下列笔记本自动生成，请勿手工修改：
+# 改笔记本里标有 `#| export nn.conv` 的代码单元，再重新导出。
+#   book/ch3/3-2-cnn.ipynb
+
+"""二维卷积层（实为互相关，cross-correlation），约定与 torch.nn.functional.conv2d 相同。"""
+
+import numpy as np
+
+from lesson_utils.nn.windows import add_windows, as_pair, output_size, windows
+from lesson_utils.validation import check_shapes
+
+CHUNK = 8  # 每次处理的样本数：让一块 im2col 矩阵留在 CPU 缓存里（见“速度”一节）
+
+
+def conv2d_forward(x, W, b, stride=1, padding=0):
+    """out[n, f] = Σ_c x_pad[n, c] ⋆ W[f, c] + b[f]，⋆ 为带步幅的互相关。
+
+    x: (N, C, H, W)，W: (F, C, kh, kw)，b: (F,)，stride/padding: int 或 (高, 宽)
+    →  out: (N, F, H_out, W_out)，cache 供 conv2d_backward 使用
+    """
+    check_shapes(
+        "conv2d_forward", x=(x, ("N", "C", "H", "W")), W=(W, ("F", "C", "kh", "kw")), b=(b, ("F",))
+    )
+    stride = as_pair(stride, "stride", "conv2d_forward", minimum=1)
+    padding = as_pair(padding, "padding", "conv2d_forward", minimum=0)
+    H_out, W_out = output_size("conv2d_forward", x.shape[2:], W.shape[2:], stride, padding)
+    (ph, pw), F_ = padding, W.shape[0]
+    x_pad = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+    W_rows = W.reshape(F_, -1)  # (F, C·kh·kw)：每个滤波器展平成一行
+
+    out = np.empty((x.shape[0], F_, H_out, W_out), dtype=x.dtype)
+    all_cols = []  # 反向传播求 dW 还要用它们；重算也行，但要多花一次 im2col 的时间
+    for start in range(0, x.shape[0], CHUNK):
+        cols = im2col(x_pad[start : start + CHUNK], W.shape[2:], stride)  # (C·kh·kw, n·H_out·W_out)
+        all_cols.append(cols)
+        out_rows = W_rows @ cols  # (F, n·H_out·W_out)：整块的卷积就是这一次矩阵乘法
+        out_rows += b[:, None]
+        out[start : start + CHUNK] = out_rows.reshape(F_, -1, H_out, W_out).transpose(1, 0, 2, 3)
+    cache = (x_pad.shape, W, stride, padding, all_cols)
+    return out, cache
+
+
+def conv2d_backward(dout, cache):
+    """dout: (N, F, H_out, W_out)  →  dx: (N, C, H, W)，dW: (F, C, kh, kw)，db: (F,)"""
+    x_pad_shape, W, stride, padding, all_cols = cache
+    (N, _, Hp, Wp), (F_, _, kh, kw) = x_pad_shape, W.shape
+    (ph, pw), W_rows = padding, W.reshape(F_, -1)
+    H_out, W_out = output_size("conv2d_backward", (Hp, Wp), (kh, kw), stride, (0, 0))
+    check_shapes("conv2d_backward", dout=(dout, (N, F_, H_out, W_out)), W=(W, W.shape))
+
+    db = dout.sum(axis=(0, 2, 3))  # b[f] 加到了 f 号特征图的每个位置
+    dW_rows = np.zeros_like(W_rows)
+    dx_pad = np.zeros(x_pad_shape, dtype=dout.dtype)
+    for start, cols in zip(range(0, N, CHUNK), all_cols):
+        dout_rows = dout[start : start + CHUNK].transpose(1, 0, 2, 3).reshape(F_, -1)
+        dW_rows += dout_rows @ cols.T  # (F, L) @ (L, C·kh·kw)：对所有位置求和
+        dcols = W_rows.T @ dout_rows  # (C·kh·kw, L)：每个窗口收到的梯度
+        col2im(dcols, dx_pad[start : start + CHUNK], (kh, kw), stride)
+    dx = dx_pad[:, :, ph : Hp - ph, pw : Wp - pw]  # 补的零不是输入，丢掉它们的梯度
+    return dx, dW_rows.reshape(W.shape), db
+
+
+def im2col(x_pad, kernel, stride):
+    """x_pad: (n, C, Hp, Wp) → cols: (C·kh·kw, n·H_out·W_out)，每一列是一个展平的窗口。"""
+    win = windows(x_pad, kernel, stride)  # (n, C, H_out, W_out, kh, kw) 视图
+    C, kh, kw = x_pad.shape[1], *kernel
+    return win.transpose(1, 4, 5, 0, 2, 3).reshape(C * kh * kw, -1)  # 这一步才真正复制
+
+
+def col2im(dcols, dx_pad, kernel, stride):
+    """im2col 的伴随：dcols (C·kh·kw, n·H_out·W_out) 按窗口累加进 dx_pad (n, C, Hp, Wp)。"""
+    n, C = dx_pad.shape[:2]
+    H_out = (dx_pad.shape[2] - kernel[0]) // stride[0] + 1
+    W_out = (dx_pad.shape[3] - kernel[1]) // stride[1] + 1
+    # 两边都按 (C, n, …) 的顺序看，逐块相加时读写的都是连续的行
+    dwin = dcols.reshape(C, *kernel, n, H_out, W_out).transpose(0, 3, 4, 5, 1, 2)
+    add_windows(dwin, dx_pad.transpose(1, 0, 2, 3), stride)
+    return dx_pad

@@ -1,0 +1,92 @@
+# 本文件由 `python -m lesson_utils.export` 从下列笔记本自动生成，请勿手工修改：
+# 改笔记本里标有 `#| export nn.naive` 的代码单元，再重新导出。
+#   book/ch3/3-2-cnn.ipynb
+
+"""逐元素照公式计算的卷积与最大池化：慢，但每一行都能和公式对上。只用于教学和核对向量化版本。"""
+
+import numpy as np
+
+from lesson_utils.nn.windows import as_pair, output_size
+from lesson_utils.validation import check_shapes
+
+
+def conv2d_naive_forward(x, W, b, stride=1, padding=0):
+    """四重循环 (n, f, i, j)，每次算一个窗口与一个滤波器的逐元素乘积之和。"""
+    check_shapes(
+        "conv2d_naive_forward",
+        x=(x, ("N", "C", "H", "W")),
+        W=(W, ("F", "C", "kh", "kw")),
+        b=(b, ("F",)),
+    )
+    (sh, sw) = stride = as_pair(stride, "stride", "conv2d_naive_forward", minimum=1)
+    (ph, pw) = padding = as_pair(padding, "padding", "conv2d_naive_forward", minimum=0)
+    H_out, W_out = output_size("conv2d_naive_forward", x.shape[2:], W.shape[2:], stride, padding)
+    N, F_, kh, kw = x.shape[0], W.shape[0], W.shape[2], W.shape[3]
+    x_pad = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+    out = np.zeros((N, F_, H_out, W_out), dtype=x.dtype)
+    for n in range(N):
+        for f in range(F_):
+            for i in range(H_out):
+                for j in range(W_out):
+                    window = x_pad[n, :, i * sh : i * sh + kh, j * sw : j * sw + kw]  # (C, kh, kw)
+                    out[n, f, i, j] = np.sum(window * W[f]) + b[f]
+    cache = (x_pad, W, stride, padding)
+    return out, cache
+
+
+def conv2d_naive_backward(dout, cache):
+    """同样的四重循环，把 out[n, f, i, j] 的梯度按“谁参与了它的计算”分给窗口和滤波器。"""
+    x_pad, W, (sh, sw), (ph, pw) = cache
+    N, C, Hp, Wp = x_pad.shape
+    F_, _, kh, kw = W.shape
+    check_shapes("conv2d_naive_backward", dout=(dout, (N, F_, "H_out", "W_out")))
+    dx_pad = np.zeros_like(x_pad)
+    dW = np.zeros_like(W)
+    db = np.zeros(F_, dtype=W.dtype)
+    for n in range(N):
+        for f in range(F_):
+            for i in range(dout.shape[2]):
+                for j in range(dout.shape[3]):
+                    rows = slice(i * sh, i * sh + kh)
+                    cols = slice(j * sw, j * sw + kw)
+                    dW[f] += dout[n, f, i, j] * x_pad[n, :, rows, cols]
+                    dx_pad[n, :, rows, cols] += dout[n, f, i, j] * W[f]
+                    db[f] += dout[n, f, i, j]
+    dx = dx_pad[:, :, ph : Hp - ph, pw : Wp - pw]
+    return dx, dW, db
+
+
+def max_pool2d_naive_forward(x, kernel_size, stride=None):
+    """四重循环 (n, c, i, j)：取窗口最大值，并记下它在窗口里的位置。"""
+    check_shapes("max_pool2d_naive_forward", x=(x, ("N", "C", "H", "W")))
+    kh, kw = kernel = as_pair(kernel_size, "kernel_size", "max_pool2d_naive_forward", minimum=1)
+    sh, sw = kernel if stride is None else as_pair(stride, "stride", "max_pool2d_naive_forward", 1)
+    H_out, W_out = output_size("max_pool2d_naive_forward", x.shape[2:], kernel, (sh, sw), (0, 0))
+    N, C = x.shape[:2]
+    out = np.zeros((N, C, H_out, W_out), dtype=x.dtype)
+    argmax = np.zeros((N, C, H_out, W_out, 2), dtype=int)  # 最大值在输入中的行、列
+    for n in range(N):
+        for c in range(C):
+            for i in range(H_out):
+                for j in range(W_out):
+                    window = x[n, c, i * sh : i * sh + kh, j * sw : j * sw + kw]
+                    a, b = np.unravel_index(np.argmax(window), window.shape)
+                    out[n, c, i, j] = window[a, b]
+                    argmax[n, c, i, j] = (i * sh + a, j * sw + b)
+    cache = (x.shape, argmax)
+    return out, cache
+
+
+def max_pool2d_naive_backward(dout, cache):
+    """每个输出的梯度只交给它的最大值所在的那个像素；重叠的窗口可能把梯度交给同一个像素。"""
+    x_shape, argmax = cache
+    check_shapes("max_pool2d_naive_backward", dout=(dout, argmax.shape[:4]))
+    dx = np.zeros(x_shape, dtype=dout.dtype)
+    N, C, H_out, W_out = dout.shape
+    for n in range(N):
+        for c in range(C):
+            for i in range(H_out):
+                for j in range(W_out):
+                    row, col = argmax[n, c, i, j]
+                    dx[n, c, row, col] += dout[n, c, i, j]
+    return dx
