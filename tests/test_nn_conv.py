@@ -24,22 +24,12 @@ from lesson_utils.nn import (
     max_pool2d_naive_forward,
 )
 from lesson_utils.nn.conv import CHUNK
+from lesson_utils.verify import random_conv_problem
 
 
 def assert_agrees(name, ours, theirs):
     row = compare(name, ours, theirs)
     assert row.passed, row
-
-
-def random_conv_problem(rng, N=None):
-    N = N or int(rng.integers(1, 4))
-    C, F_ = rng.integers(1, 4, size=2)
-    kh, kw = rng.integers(1, 4, size=2)
-    stride = tuple(int(s) for s in rng.integers(1, 3, size=2))
-    padding = tuple(int(p) for p in rng.integers(0, 2, size=2))
-    H, W = rng.integers(kh, 9), rng.integers(kw, 9)
-    x, Wt = rng.normal(size=(N, C, H, W)), rng.normal(size=(F_, C, kh, kw))
-    return x, Wt, rng.normal(size=F_), dict(stride=stride, padding=padding)
 
 
 def torch_conv_grads(x, W, b, dout, options):

@@ -24,8 +24,9 @@ import torch
 import torch.nn.functional as F
 
 from lesson_utils import nn
-from lesson_utils.compare import display_width, pad
+from lesson_utils.compare import display_width, pad, to_torch
 from lesson_utils.devices import available_devices, describe_device, disable_tf32
+from lesson_utils.verify import torch_leaves
 
 
 @dataclass
@@ -44,26 +45,33 @@ class BenchRow:
     peak_mb: float
 
 
+def timings_ms(fn, repeats, synchronize=None):
+    """先热身一次（不计时），再运行 fn repeats 次，返回每次的耗时列表（毫秒）。"""
+    fn()
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        if synchronize is not None:
+            synchronize()
+        samples.append(1e3 * (time.perf_counter() - start))
+    return samples
+
+
 def race(ours, reference, repeats, synchronize=None, rounds=3):
     """两边轮流成块计时：我们 k 次、PyTorch k 次，重复 rounds 轮（k = repeats / rounds），
-    每块开头先热身一次不计时。返回两边耗时的中位数（毫秒）。
+    每块开头先热身一次不计时。返回两边耗时的中位数（毫秒）。synchronize 只用于 PyTorch 一侧（GPU）。
 
     为什么不逐次交替：NumPy（OpenBLAS）和 PyTorch（OpenMP）各有一组线程，刚用完时还会空转一会儿；
     每次调用都换边，两组线程就互相抢核，PyTorch 的卷积会慢到两倍，比值偏向我们，不公平。
     成块计时仍在同一次运行里，机器整体变快变慢时两边都受影响。
     """
     per_block = max(1, repeats // rounds)
-    times = {"ours": [], "reference": []}
+    ours_ms, reference_ms = [], []
     for _ in range(rounds):
-        for label, fn in (("ours", ours), ("reference", reference)):
-            fn()  # 热身：让这一边的线程、缓存和内存分配就绪
-            for _ in range(per_block):
-                start = time.perf_counter()
-                fn()
-                if synchronize is not None and label == "reference":
-                    synchronize()
-                times[label].append(time.perf_counter() - start)
-    return 1e3 * float(np.median(times["ours"])), 1e3 * float(np.median(times["reference"]))
+        ours_ms += timings_ms(ours, per_block)
+        reference_ms += timings_ms(reference, per_block, synchronize)
+    return float(np.median(ours_ms)), float(np.median(reference_ms))
 
 
 def peak_megabytes(fn):
@@ -75,10 +83,6 @@ def peak_megabytes(fn):
     finally:
         tracemalloc.stop()
     return peak / 2**20
-
-
-def _leaves(device, *arrays):
-    return [torch.tensor(a, device=device, requires_grad=True) for a in arrays]
 
 
 def conv_case(shape, filters, kernel, padding, dtype, device, rng):
@@ -93,8 +97,8 @@ def conv_case(shape, filters, kernel, padding, dtype, device, rng):
         _, cache = nn.conv2d_forward(x, W, b, padding=padding)
         return nn.conv2d_backward(dout, cache)
 
-    x_t, W_t, b_t = _leaves(device, x, W, b)
-    dout_t = torch.tensor(dout, device=device)
+    x_t, W_t, b_t = torch_leaves(device, x, W, b)
+    dout_t = to_torch(dout, device)
 
     def reference():
         F.conv2d(x_t, W_t, b_t, padding=padding).backward(dout_t)
@@ -117,8 +121,8 @@ def pool_case(kind, shape, kernel, dtype, device, rng):
         _, cache = forward(x, kernel)
         return backward(dout, cache)
 
-    (x_t,) = _leaves(device, x)
-    dout_t = torch.tensor(dout, device=device)
+    (x_t,) = torch_leaves(device, x)
+    dout_t = to_torch(dout, device)
 
     def reference():
         torch_fn(x_t, kernel).backward(dout_t)
@@ -179,10 +183,20 @@ def cases(quick=False):
         "conv2d 朴素循环 vs 向量化",
         np.float64,
         f"{dims(naive_shape)}，16 个 3×3",
-        None,
+        0.01,  # 向量化至少快 100 倍
         lambda d, r: naive_conv_case(naive_shape, 16, 3, 1, np.float64, r),
     )
     return rows, naive
+
+
+def make_row(name, dtype, shape, ours_ms, reference, reference_ms, target, peak_mb):
+    """一行结果：比值 = ours / reference；target 为 None 时只报告、不判定。"""
+    ratio = ours_ms / reference_ms
+    met = None if target is None else ratio <= target
+    return BenchRow(
+        name, np.dtype(dtype).name, shape, ours_ms, reference, reference_ms, ratio, target, met,
+        peak_mb,
+    )  # fmt: skip
 
 
 def run(quick=False, repeats=None, seed=0):
@@ -194,40 +208,21 @@ def run(quick=False, repeats=None, seed=0):
     for device in available_devices():
         synchronize = torch.cuda.synchronize if device.type == "cuda" else None
         for name, dtype, shape, target, make in rows:
-            rng = np.random.default_rng(seed)
-            ours, reference = make(device, rng)
-            ours_ms, ref_ms = race(ours, reference, repeats, synchronize)
-            ratio = ours_ms / ref_ms
-            on_cpu = device.type == "cpu"
+            ours, reference = make(device, np.random.default_rng(seed))
+            ours_ms, reference_ms = race(ours, reference, repeats, synchronize)
+            on_cpu = device.type == "cpu"  # 目标是与 CPU 上的 PyTorch 比；GPU 的行只报告
             results.append(
-                BenchRow(
-                    name,
-                    np.dtype(dtype).name,
-                    shape,
-                    ours_ms,
-                    f"torch {describe_device(device)}",
-                    ref_ms,
-                    ratio,
-                    target if on_cpu else None,  # 目标是与 CPU 上的 PyTorch 比
-                    (ratio <= target) if (on_cpu and target is not None) else None,
-                    peak_megabytes(ours),
+                make_row(
+                    name, dtype, shape, ours_ms, f"torch {describe_device(device)}",
+                    reference_ms, target if on_cpu else None, peak_megabytes(ours),
                 )
-            )
-    name, dtype, shape, _, make = naive
+            )  # fmt: skip
+    name, dtype, shape, target, make = naive
     vectorized, slow = make(None, np.random.default_rng(seed))
     fast_ms, slow_ms = race(vectorized, slow, 3)
     results.append(
-        BenchRow(
-            name,
-            np.dtype(dtype).name,
-            shape,
-            fast_ms,
-            "朴素循环",
-            slow_ms,
-            fast_ms / slow_ms,
-            0.01,
-            fast_ms / slow_ms <= 0.01,
-            peak_megabytes(vectorized),
+        make_row(
+            name, dtype, shape, fast_ms, "朴素循环", slow_ms, target, peak_megabytes(vectorized)
         )
     )
     return results

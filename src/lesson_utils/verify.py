@@ -20,7 +20,7 @@ from lesson_utils.compare import compare, display_width, pad, to_torch
 from lesson_utils.devices import available_devices, describe_device, disable_tf32
 
 
-def _leaves(device, *arrays):
+def torch_leaves(device, *arrays):
     return [to_torch(a, device, requires_grad=True) for a in arrays]
 
 
@@ -30,7 +30,7 @@ def check_linear(device, rng):
     dout = rng.normal(size=(N, H))
     out, cache = nn.linear_forward(x, W, b)
     grads = nn.linear_backward(dout, cache)
-    x_t, W_t, b_t = _leaves(device, x, W, b)
+    x_t, W_t, b_t = torch_leaves(device, x, W, b)
     out_t = F.linear(x_t, W_t, b_t)
     out_t.backward(to_torch(dout, device))
     return [("out", out, out_t)] + list(
@@ -46,7 +46,7 @@ def _activation_check(forward, backward, torch_fn):
         dout = rng.normal(size=shape)
         out, cache = forward(x)
         dx = backward(dout, cache)
-        (x_t,) = _leaves(device, x)
+        (x_t,) = torch_leaves(device, x)
         out_t = torch_fn(x_t)
         out_t.backward(to_torch(dout, device))
         return [("out", out, out_t), ("dx", dx, x_t.grad)]
@@ -61,7 +61,7 @@ def check_softmax_cross_entropy(device, rng):
         logits = scale * rng.normal(size=(N, K))
         y = rng.integers(0, K, size=N)
         loss, dlogits = nn.softmax_cross_entropy(logits, y)
-        (logits_t,) = _leaves(device, logits)
+        (logits_t,) = torch_leaves(device, logits)
         loss_t = F.cross_entropy(logits_t, torch.tensor(y, device=device))
         loss_t.backward()
         rows += [
@@ -71,9 +71,10 @@ def check_softmax_cross_entropy(device, rng):
     return rows
 
 
-def check_conv2d(device, rng):
-    # 随机的非正方形核、步幅与补零（都可以高宽不同）
-    N, C, F_ = rng.integers(1, 5, size=3)
+def random_conv_problem(rng, N=None):
+    """随机的卷积输入：非正方形核、高宽不同的步幅与补零。返回 (x, W, b, {stride, padding})。"""
+    N = int(rng.integers(1, 5)) if N is None else N
+    C, F_ = rng.integers(1, 5, size=2)
     kh, kw = rng.integers(1, 5, size=2)
     sh, sw = rng.integers(1, 4, size=2)
     ph, pw = rng.integers(0, 3, size=2)
@@ -81,11 +82,15 @@ def check_conv2d(device, rng):
     W_in = rng.integers(max(1, kw - 2 * pw), 12)
     x, W = rng.normal(size=(N, C, H, W_in)), rng.normal(size=(F_, C, kh, kw))
     b = rng.normal(size=F_)
-    options = dict(stride=(int(sh), int(sw)), padding=(int(ph), int(pw)))
+    return x, W, b, dict(stride=(int(sh), int(sw)), padding=(int(ph), int(pw)))
+
+
+def check_conv2d(device, rng):
+    x, W, b, options = random_conv_problem(rng)
     out, cache = nn.conv2d_forward(x, W, b, **options)
     dout = rng.normal(size=out.shape)
     grads = nn.conv2d_backward(dout, cache)
-    x_t, W_t, b_t = _leaves(device, x, W, b)
+    x_t, W_t, b_t = torch_leaves(device, x, W, b)
     out_t = F.conv2d(x_t, W_t, b_t, **options)
     out_t.backward(to_torch(dout, device))
     return [("out", out, out_t)] + list(
@@ -105,7 +110,7 @@ def _pool_check(forward, backward, torch_fn):
         out, cache = forward(x, kernel, stride)
         dout = rng.normal(size=out.shape)
         dx = backward(dout, cache)
-        (x_t,) = _leaves(device, x)
+        (x_t,) = torch_leaves(device, x)
         out_t = torch_fn(x_t, kernel, stride)
         out_t.backward(to_torch(dout, device))
         return [("out", out, out_t), ("dx", dx, x_t.grad)]

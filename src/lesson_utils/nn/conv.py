@@ -6,7 +6,7 @@
 
 import numpy as np
 
-from lesson_utils.nn.windows import add_windows, as_pair, output_size, windows
+from lesson_utils.nn.windows import add_windows, conv_arguments, output_size, windows
 from lesson_utils.validation import check_shapes
 
 CHUNK = 8  # 每次处理的样本数：让一块 im2col 矩阵留在 CPU 缓存里（见“速度”一节）
@@ -18,12 +18,7 @@ def conv2d_forward(x, W, b, stride=1, padding=0):
     x: (N, C, H, W)，W: (F, C, kh, kw)，b: (F,)，stride/padding: int 或 (高, 宽)
     →  out: (N, F, H_out, W_out)，cache 供 conv2d_backward 使用
     """
-    check_shapes(
-        "conv2d_forward", x=(x, ("N", "C", "H", "W")), W=(W, ("F", "C", "kh", "kw")), b=(b, ("F",))
-    )
-    stride = as_pair(stride, "stride", "conv2d_forward", minimum=1)
-    padding = as_pair(padding, "padding", "conv2d_forward", minimum=0)
-    H_out, W_out = output_size("conv2d_forward", x.shape[2:], W.shape[2:], stride, padding)
+    stride, padding, (H_out, W_out) = conv_arguments("conv2d_forward", x, W, b, stride, padding)
     (ph, pw), F_ = padding, W.shape[0]
     x_pad = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
     W_rows = W.reshape(F_, -1)  # (F, C·kh·kw)：每个滤波器展平成一行
@@ -46,6 +41,7 @@ def conv2d_backward(dout, cache):
     (N, _, Hp, Wp), (F_, _, kh, kw) = x_pad_shape, W.shape
     (ph, pw), W_rows = padding, W.reshape(F_, -1)
     H_out, W_out = output_size("conv2d_backward", (Hp, Wp), (kh, kw), stride, (0, 0))
+    # W 也列进来：dout 与 W 的 dtype 必须一致（float32 的 dout 配 float64 的 W 会被悄悄提升）
     check_shapes("conv2d_backward", dout=(dout, (N, F_, H_out, W_out)), W=(W, W.shape))
 
     db = dout.sum(axis=(0, 2, 3))  # b[f] 加到了 f 号特征图的每个位置
@@ -70,8 +66,7 @@ def im2col(x_pad, kernel, stride):
 def col2im(dcols, dx_pad, kernel, stride):
     """im2col 的伴随：dcols (C·kh·kw, n·H_out·W_out) 按窗口累加进 dx_pad (n, C, Hp, Wp)。"""
     n, C = dx_pad.shape[:2]
-    H_out = (dx_pad.shape[2] - kernel[0]) // stride[0] + 1
-    W_out = (dx_pad.shape[3] - kernel[1]) // stride[1] + 1
+    H_out, W_out = output_size("col2im", dx_pad.shape[2:], kernel, stride, (0, 0))
     # 两边都按 (C, n, …) 的顺序看，逐块相加时读写的都是连续的行
     dwin = dcols.reshape(C, *kernel, n, H_out, W_out).transpose(0, 3, 4, 5, 1, 2)
     add_windows(dwin, dx_pad.transpose(1, 0, 2, 3), stride)

@@ -6,21 +6,16 @@
 
 import numpy as np
 
-from lesson_utils.nn.windows import as_pair, output_size
+from lesson_utils.nn.windows import conv_arguments, output_size, pool_arguments
 from lesson_utils.validation import check_shapes
 
 
 def conv2d_naive_forward(x, W, b, stride=1, padding=0):
     """四重循环 (n, f, i, j)，每次算一个窗口与一个滤波器的逐元素乘积之和。"""
-    check_shapes(
-        "conv2d_naive_forward",
-        x=(x, ("N", "C", "H", "W")),
-        W=(W, ("F", "C", "kh", "kw")),
-        b=(b, ("F",)),
+    stride, padding, (H_out, W_out) = conv_arguments(
+        "conv2d_naive_forward", x, W, b, stride, padding
     )
-    (sh, sw) = stride = as_pair(stride, "stride", "conv2d_naive_forward", minimum=1)
-    (ph, pw) = padding = as_pair(padding, "padding", "conv2d_naive_forward", minimum=0)
-    H_out, W_out = output_size("conv2d_naive_forward", x.shape[2:], W.shape[2:], stride, padding)
+    (sh, sw), (ph, pw) = stride, padding
     N, F_, kh, kw = x.shape[0], W.shape[0], W.shape[2], W.shape[3]
     x_pad = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
     out = np.zeros((N, F_, H_out, W_out), dtype=x.dtype)
@@ -39,7 +34,8 @@ def conv2d_naive_backward(dout, cache):
     x_pad, W, (sh, sw), (ph, pw) = cache
     N, C, Hp, Wp = x_pad.shape
     F_, _, kh, kw = W.shape
-    check_shapes("conv2d_naive_backward", dout=(dout, (N, F_, "H_out", "W_out")))
+    out_size = output_size("conv2d_naive_backward", (Hp, Wp), (kh, kw), (sh, sw), (0, 0))
+    check_shapes("conv2d_naive_backward", dout=(dout, (N, F_, *out_size)))
     dx_pad = np.zeros_like(x_pad)
     dW = np.zeros_like(W)
     db = np.zeros(F_, dtype=W.dtype)
@@ -58,10 +54,10 @@ def conv2d_naive_backward(dout, cache):
 
 def max_pool2d_naive_forward(x, kernel_size, stride=None):
     """四重循环 (n, c, i, j)：取窗口最大值，并记下它在窗口里的位置。"""
-    check_shapes("max_pool2d_naive_forward", x=(x, ("N", "C", "H", "W")))
-    kh, kw = kernel = as_pair(kernel_size, "kernel_size", "max_pool2d_naive_forward", minimum=1)
-    sh, sw = kernel if stride is None else as_pair(stride, "stride", "max_pool2d_naive_forward", 1)
-    H_out, W_out = output_size("max_pool2d_naive_forward", x.shape[2:], kernel, (sh, sw), (0, 0))
+    kernel, stride, (H_out, W_out) = pool_arguments(
+        "max_pool2d_naive_forward", x, kernel_size, stride
+    )
+    (kh, kw), (sh, sw) = kernel, stride
     N, C = x.shape[:2]
     out = np.zeros((N, C, H_out, W_out), dtype=x.dtype)
     argmax = np.zeros((N, C, H_out, W_out, 2), dtype=int)  # 最大值在输入中的行、列

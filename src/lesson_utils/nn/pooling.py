@@ -9,16 +9,8 @@
 
 import numpy as np
 
-from lesson_utils.nn.windows import as_pair, offset_slices, output_size
+from lesson_utils.nn.windows import offset_slices, output_size, pool_arguments
 from lesson_utils.validation import check_shapes
-
-
-def pool_arguments(func, x, kernel_size, stride):
-    """检查输入，返回 (kernel, stride, (H_out, W_out))。"""
-    check_shapes(func, x=(x, ("N", "C", "H", "W")))
-    kernel = as_pair(kernel_size, "kernel_size", func, minimum=1)
-    stride = kernel if stride is None else as_pair(stride, "stride", func, minimum=1)
-    return kernel, stride, output_size(func, x.shape[2:], kernel, stride, (0, 0))
 
 
 def max_pool2d_forward(x, kernel_size, stride=None):
@@ -27,9 +19,9 @@ def max_pool2d_forward(x, kernel_size, stride=None):
     x: (N, C, H, W)  →  out: (N, C, H_out, W_out)，cache = (x, out, kernel, stride)
     """
     kernel, stride, out_size = pool_arguments("max_pool2d_forward", x, kernel_size, stride)
-    out = None
+    out = np.full((*x.shape[:2], *out_size), -np.inf, dtype=x.dtype)  # 从 −∞ 开始逐个取较大者
     for _, _, pixels in offset_slices(kernel, stride, out_size):
-        out = x[pixels].copy() if out is None else np.maximum(out, x[pixels], out=out)
+        np.maximum(out, x[pixels], out=out)
     cache = (x, out, kernel, stride)
     return out, cache
 

@@ -7,6 +7,8 @@
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from lesson_utils.validation import check_shapes
+
 
 def as_pair(value, name, func, minimum):
     """把 int 或 (int, int) 规整为 (高, 宽) 两个整数，并检查它们不小于 minimum。"""
@@ -25,6 +27,22 @@ def output_size(func, size, kernel, stride, padding):
         where = f"补零后的输入 {padded}（padding {padding}）" if any(padding) else f"输入 {padded}"
         raise ValueError(f"{func}: 窗口 {kernel} 大于{where}，输入形状的高宽为 {tuple(size)}")
     return tuple((padded[d] - kernel[d]) // stride[d] + 1 for d in range(2))
+
+
+def conv_arguments(func, x, W, b, stride, padding):
+    """卷积的输入检查（朴素版与向量化版共用），返回 (stride, padding, (H_out, W_out))。"""
+    check_shapes(func, x=(x, ("N", "C", "H", "W")), W=(W, ("F", "C", "kh", "kw")), b=(b, ("F",)))
+    stride = as_pair(stride, "stride", func, minimum=1)
+    padding = as_pair(padding, "padding", func, minimum=0)
+    return stride, padding, output_size(func, x.shape[2:], W.shape[2:], stride, padding)
+
+
+def pool_arguments(func, x, kernel_size, stride):
+    """池化的输入检查，返回 (kernel, stride, (H_out, W_out))；stride 默认等于窗口。"""
+    check_shapes(func, x=(x, ("N", "C", "H", "W")))
+    kernel = as_pair(kernel_size, "kernel_size", func, minimum=1)
+    stride = kernel if stride is None else as_pair(stride, "stride", func, minimum=1)
+    return kernel, stride, output_size(func, x.shape[2:], kernel, stride, (0, 0))
 
 
 def windows(x, kernel, stride):
