@@ -45,7 +45,10 @@ lint: $(ENV_STAMP)
 	$(BIN)/ruff check src tests book tools
 	$(BIN)/ruff format --check src tests book tools
 
+# 两个 pytest 进程各自再开多线程 BLAS / OpenMP，会在 2 个核上互相空转抢核（实测 nbval 从约 1.5 分钟变成 8 分钟），
+# 所以测试时每个进程只用一个线程。基准测试（make bench）不受影响。
 test: $(ENV_STAMP) lint
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadscope \
 	    --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 	    tests book

@@ -26,7 +26,7 @@ import torch.nn.functional as F
 from lesson_utils import nn
 from lesson_utils.compare import display_width, pad, to_torch
 from lesson_utils.devices import available_devices, describe_device, disable_tf32
-from lesson_utils.verify import torch_leaves
+from lesson_utils.verify import torch_leaves, torch_recurrent
 
 
 @dataclass
@@ -58,18 +58,23 @@ def timings_ms(fn, repeats, synchronize=None):
     return samples
 
 
-def race(ours, reference, repeats, synchronize=None, rounds=3):
+def race(ours, reference, repeats, synchronize=None, rounds=3, pause=0.2):
     """两边轮流成块计时：我们 k 次、PyTorch k 次，重复 rounds 轮（k = repeats / rounds），
-    每块开头先热身一次不计时。返回两边耗时的中位数（毫秒）。synchronize 只用于 PyTorch 一侧（GPU）。
+    每块开头先停 pause 秒、再热身一次不计时。返回两边耗时的中位数（毫秒）。
+    synchronize 只用于 PyTorch 一侧（GPU）。
 
-    为什么不逐次交替：NumPy（OpenBLAS）和 PyTorch（OpenMP）各有一组线程，刚用完时还会空转一会儿；
-    每次调用都换边，两组线程就互相抢核，PyTorch 的卷积会慢到两倍，比值偏向我们，不公平。
+    为什么不逐次交替、为什么要停一下：NumPy（OpenBLAS）和 PyTorch（OpenMP）各有一组线程，
+    刚用完时还会空转一会儿才睡下。紧接着换边，两组线程就互相抢核：
+    逐次交替时 PyTorch 的卷积慢到两倍；成块但不停顿时，PyTorch 的 float32 LSTM
+    仍从约 7 ms 变成 10–16 ms。两种情况下比值都偏向我们，不公平。
     成块计时仍在同一次运行里，机器整体变快变慢时两边都受影响。
     """
     per_block = max(1, repeats // rounds)
     ours_ms, reference_ms = [], []
     for _ in range(rounds):
+        time.sleep(pause)
         ours_ms += timings_ms(ours, per_block)
+        time.sleep(pause)
         reference_ms += timings_ms(reference, per_block, synchronize)
     return float(np.median(ours_ms)), float(np.median(reference_ms))
 
@@ -130,6 +135,30 @@ def pool_case(kind, shape, kernel, dtype, device, rng):
     return ours, reference
 
 
+def lstm_case(T, N, D, H, dtype, device, rng):
+    """LSTM 前向 + BPTT（所有时刻的输出都有上游梯度）：返回 (我们的函数, PyTorch 的函数)。"""
+    x = rng.normal(size=(T, N, D)).astype(dtype)
+    h0, c0 = rng.normal(size=(2, N, H)).astype(dtype)
+    W_ih = (0.1 * rng.normal(size=(4 * H, D))).astype(dtype)
+    W_hh = (0.1 * rng.normal(size=(4 * H, H))).astype(dtype)
+    b_ih, b_hh = rng.normal(size=(2, 4 * H)).astype(dtype)
+    dhs = rng.normal(size=(T, N, H)).astype(dtype)
+
+    def ours():
+        _, cache = nn.lstm_forward(x, h0, c0, W_ih, W_hh, b_ih, b_hh)
+        return nn.lstm_backward(dhs, cache)
+
+    lstm = torch_recurrent("lstm", W_ih, W_hh, b_ih, b_hh, device)
+    x_t, h0_t, c0_t = torch_leaves(device, x, h0[None], c0[None])
+    dhs_t = to_torch(dhs, device)
+
+    def reference():
+        hs_t, _ = lstm(x_t, (h0_t, c0_t))
+        hs_t.backward(dhs_t)
+
+    return ours, reference
+
+
 def naive_conv_case(shape, filters, kernel, padding, dtype, rng):
     """朴素循环版与向量化版的卷积（前向+反向）：返回 (向量化, 朴素)。"""
     x = rng.normal(size=shape).astype(dtype)
@@ -179,6 +208,17 @@ def cases(quick=False):
                     lambda d, r, k=kind, dt=dtype: pool_case(k, pool_shape, 2, dt, d, r),
                 )
             )
+    T, N_seq, D, H = (5, 2, 3, 4) if quick else (50, 32, 64, 128)
+    for dtype in (np.float64, np.float32):
+        rows.append(
+            (
+                "LSTM 前向 + BPTT",
+                dtype,
+                f"T={T}, N={N_seq}, D={D}, H={H}",
+                1.0,
+                lambda d, r, dt=dtype: lstm_case(T, N_seq, D, H, dt, d, r),
+            )
+        )
     naive = (
         "conv2d 朴素循环 vs 向量化",
         np.float64,
@@ -199,11 +239,19 @@ def make_row(name, dtype, shape, ours_ms, reference, reference_ms, target, peak_
     )  # fmt: skip
 
 
-def run(quick=False, repeats=None, seed=0):
-    """运行全部基准，返回 BenchRow 列表。"""
+def selected(name, only):
+    """only 为 None（全部）、一个字符串或几个字符串：名称里含其中任何一个就选中。"""
+    if only is None:
+        return True
+    return any(part in name for part in ((only,) if isinstance(only, str) else only))
+
+
+def run(quick=False, repeats=None, seed=0, only=None):
+    """运行基准，返回 BenchRow 列表。only：只跑名称里含这些字符串的行（如 "LSTM"），None 为全部。"""
     disable_tf32()
     repeats = repeats or (3 if quick else 21)
     rows, naive = cases(quick)
+    rows = [row for row in rows if selected(row[0], only)]
     results = []
     for device in available_devices():
         synchronize = torch.cuda.synchronize if device.type == "cuda" else None
@@ -218,6 +266,8 @@ def run(quick=False, repeats=None, seed=0):
                 )
             )  # fmt: skip
     name, dtype, shape, target, make = naive
+    if not selected(name, only):
+        return results
     vectorized, slow = make(None, np.random.default_rng(seed))
     fast_ms, slow_ms = race(vectorized, slow, 3)
     results.append(
@@ -306,8 +356,9 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="极小尺寸，只检查能运行")
     parser.add_argument("--repeats", type=int, default=None, help="每边计时的轮数")
     parser.add_argument("--json", default=None, help="把结果写成 JSON 文件")
+    parser.add_argument("--only", default=None, help="只跑名称里含这个字符串的基准，如 LSTM")
     args = parser.parse_args(argv)
-    results = run(quick=args.quick, repeats=args.repeats)
+    results = run(quick=args.quick, repeats=args.repeats, only=args.only)
     info = machine()
     print(describe_machine(info))
     print(format_table(results))

@@ -1,6 +1,7 @@
 """全书共用的数据：只用随软件包一起安装的数据集，运行时不联网下载。"""
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from sklearn.datasets import load_digits
@@ -43,3 +44,31 @@ def load_digits_split(test_size=0.2, seed=0, standardize=False):
         std[std == 0] = 1.0
         X_train, X_test = (X_train - mean) / std, (X_test - mean) / std
     return DigitsSplit(X_train, X_test, y_train, y_test, images_train, images_test)
+
+
+@dataclass(frozen=True)
+class Poem:
+    """一首诗。form 为体裁（“五言绝句”或“五言律诗”），text 为正文（含标点，不含换行）。"""
+
+    form: str
+    title: str
+    author: str
+    text: str
+
+
+POEMS_FILE = Path(__file__).parent / "corpora" / "tang300_wuyan.tsv"
+
+
+def load_tang_poems():
+    """《唐诗三百首》中的五言绝句与五言律诗（109 首，约 4500 字），随软件包安装，公有领域。
+
+    出处与整理方式见数据文件开头的注释。返回 Poem 的列表，顺序与原书相同。
+    """
+    poems = []
+    with open(POEMS_FILE, encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("#") or not line.strip():
+                continue
+            form, title, author, text = line.rstrip("\n").split("\t")
+            poems.append(Poem(form, title, author, text))
+    return poems

@@ -118,6 +118,64 @@ def _pool_check(forward, backward, torch_fn):
     return check
 
 
+RECURRENT = {  # 名称: (门的个数, torch 模块)
+    "rnn": (1, torch.nn.RNN),
+    "lstm": (4, torch.nn.LSTM),
+    "gru": (3, torch.nn.GRU),
+}
+
+
+def torch_recurrent(kind, W_ih, W_hh, b_ih, b_hh, device):
+    """建一个单层的 torch.nn.RNN / LSTM / GRU，把我们的四个参数数组原样复制进去（布局相同）。"""
+    gates, module = RECURRENT[kind]
+    layer = module(W_ih.shape[1], W_hh.shape[1]).to(device=device, dtype=to_torch(W_ih[:0]).dtype)
+    with torch.no_grad():
+        for name, value in zip(
+            ("weight_ih", "weight_hh", "bias_ih", "bias_hh"), (W_ih, W_hh, b_ih, b_hh)
+        ):
+            getattr(layer, f"{name}_l0").copy_(to_torch(value, device))
+    return layer
+
+
+def random_recurrent_problem(kind, rng):
+    """随机形状的循环层输入：(x, 初始状态列表, [W_ih, W_hh, b_ih, b_hh])，偏置与初始状态非零。"""
+    gates = RECURRENT[kind][0]
+    T, N, D, H = rng.integers(1, 9, size=4)
+    x = rng.normal(size=(T, N, D))
+    initial = [rng.normal(size=(N, H)) for _ in range(2 if kind == "lstm" else 1)]
+    weights = [
+        rng.normal(size=(gates * H, D)) / np.sqrt(D),
+        rng.normal(size=(gates * H, H)) / np.sqrt(H),
+        rng.normal(size=gates * H),
+        rng.normal(size=gates * H),
+    ]
+    return x, initial, weights
+
+
+def _recurrent_check(kind):
+    forward = getattr(nn, f"{kind}_forward")
+    backward = getattr(nn, f"{kind}_backward")
+    state_names = ["dh0", "dc0"] if kind == "lstm" else ["dh0"]
+
+    def check(device, rng):
+        x, initial, weights = random_recurrent_problem(kind, rng)
+        hs, cache = forward(x, *initial, *weights)
+        dhs = rng.normal(size=hs.shape)
+        grads = backward(dhs, cache)
+        layer = torch_recurrent(kind, *weights, device)
+        x_t, *initial_t = torch_leaves(device, x, *[s[None] for s in initial])
+        hs_t, _ = layer(x_t, tuple(initial_t) if kind == "lstm" else initial_t[0])
+        hs_t.backward(to_torch(dhs, device))
+        params = [
+            getattr(layer, f"{n}_l0").grad for n in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+        ]
+        names = ["dx", *state_names, "dW_ih", "dW_hh", "db_ih", "db_hh"]
+        references = [x_t.grad, *[s.grad[0] for s in initial_t], *params]
+        return [("hs", hs, hs_t)] + list(zip(names, grads, references))
+
+    return check
+
+
 CHECKS = {
     "linear": check_linear,
     "relu": _activation_check(nn.relu_forward, nn.relu_backward, torch.relu),
@@ -127,6 +185,9 @@ CHECKS = {
     "conv2d": check_conv2d,
     "max_pool2d": _pool_check(nn.max_pool2d_forward, nn.max_pool2d_backward, F.max_pool2d),
     "avg_pool2d": _pool_check(nn.avg_pool2d_forward, nn.avg_pool2d_backward, F.avg_pool2d),
+    "rnn": _recurrent_check("rnn"),
+    "lstm": _recurrent_check("lstm"),
+    "gru": _recurrent_check("gru"),
 }
 
 

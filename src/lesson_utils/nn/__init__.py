@@ -9,6 +9,10 @@
 - ``conv``：``conv2d_forward/backward``（3.2，im2col + 矩阵乘法）
 - ``pooling``：``max_pool2d_*``、``avg_pool2d_*``（3.2）
 - ``naive``：照公式逐元素循环的卷积与最大池化，只用于教学与核对（3.2）
+- ``rnn``：``rnn_forward/backward``，以及三种循环层共用的参数检查（3.3）
+- ``lstm``：``lstm_forward/backward``（3.3）
+- ``gru``：``gru_forward/backward``（3.3）
+- ``optim``：``clip_grad_norm``、``Adam``（3.3）
 """
 
 from lesson_utils.nn.activations import (
@@ -20,20 +24,24 @@ from lesson_utils.nn.activations import (
     tanh_forward,
 )
 from lesson_utils.nn.conv import conv2d_backward, conv2d_forward
+from lesson_utils.nn.gru import gru_backward, gru_forward
 from lesson_utils.nn.layers import linear_backward, linear_forward
 from lesson_utils.nn.losses import log_softmax, softmax_cross_entropy
+from lesson_utils.nn.lstm import lstm_backward, lstm_forward
 from lesson_utils.nn.naive import (
     conv2d_naive_backward,
     conv2d_naive_forward,
     max_pool2d_naive_backward,
     max_pool2d_naive_forward,
 )
+from lesson_utils.nn.optim import Adam, clip_grad_norm
 from lesson_utils.nn.pooling import (
     avg_pool2d_backward,
     avg_pool2d_forward,
     max_pool2d_backward,
     max_pool2d_forward,
 )
+from lesson_utils.nn.rnn import rnn_backward, rnn_forward
 
 __all__ = [
     "linear_forward",
@@ -56,4 +64,12 @@ __all__ = [
     "conv2d_naive_backward",
     "max_pool2d_naive_forward",
     "max_pool2d_naive_backward",
+    "rnn_forward",
+    "rnn_backward",
+    "lstm_forward",
+    "lstm_backward",
+    "gru_forward",
+    "gru_backward",
+    "clip_grad_norm",
+    "Adam",
 ]
