@@ -15,6 +15,7 @@ from lesson_utils.compare import compare, to_torch
 from lesson_utils.devices import available_devices
 from lesson_utils.gradcheck import gradient_check
 from lesson_utils.nn import (
+    bce_with_logits,
     linear_backward,
     linear_forward,
     relu_backward,
@@ -137,3 +138,29 @@ def test_cross_entropy_rejects_bad_labels():
         softmax_cross_entropy(np.zeros(4), np.array([0]))
     with pytest.raises(ValueError, match="不能为空"):
         softmax_cross_entropy(np.zeros((0, 4)), np.zeros(0, dtype=np.int64))
+
+
+def test_bce_with_logits_of_plus_minus_1000_is_finite_and_exact():
+    logits = np.array([[1000.0], [-1000.0], [1000.0], [-1000.0], [0.0]])
+    targets = np.array([[1.0], [0.0], [0.0], [1.0], [0.3]])
+    loss, dlogits = bce_with_logits(logits, targets)
+    logits_t = to_torch(logits, requires_grad=True)
+    loss_t = F.binary_cross_entropy_with_logits(logits_t, to_torch(targets))
+    loss_t.backward()
+    assert np.isfinite(loss)
+    assert loss == pytest.approx((2000.0 + np.log(2.0)) / 5, rel=1e-15)
+    assert_agrees("loss", loss, loss_t)
+    assert_agrees("dlogits", dlogits, logits_t.grad)
+
+
+def test_bce_with_logits_rejects_bad_input():
+    with pytest.raises(ValueError, match=r"targets 应为 2 维数组，形状 \(4, 1\)"):
+        bce_with_logits(np.zeros((4, 1)), np.zeros(4))  # 会悄悄广播成 (4, 4) 的错误
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        bce_with_logits(np.zeros((2, 1)), np.array([[1.0], [2.0]]))
+    with pytest.raises(ValueError, match="dtype"):
+        bce_with_logits(np.zeros((2, 1)), np.array([[1], [0]]))
+    with pytest.raises(ValueError, match="不能为空"):
+        bce_with_logits(np.zeros((0, 1)), np.zeros((0, 1)))
+    with pytest.raises(ValueError, match="NumPy 数组"):
+        bce_with_logits([0.0, 1.0], np.zeros(2))

@@ -71,6 +71,23 @@ def check_softmax_cross_entropy(device, rng):
     return rows
 
 
+def check_bce_with_logits(device, rng):
+    shape = tuple(int(n) for n in rng.integers(1, 6, size=rng.integers(1, 4)))
+    rows = []
+    for scale in (0.1, 3.0, 50.0, 1000.0):
+        logits = scale * rng.normal(size=shape)
+        targets = rng.uniform(size=shape) if scale < 50 else rng.integers(0, 2, size=shape) * 1.0
+        loss, dlogits = nn.bce_with_logits(logits, targets)
+        (logits_t,) = torch_leaves(device, logits)
+        loss_t = F.binary_cross_entropy_with_logits(logits_t, to_torch(targets, device))
+        loss_t.backward()
+        rows += [
+            (f"loss x{scale:g}", loss, loss_t),
+            (f"dlogits x{scale:g}", dlogits, logits_t.grad),
+        ]
+    return rows
+
+
 def random_conv_problem(rng, N=None):
     """随机的卷积输入：非正方形核、高宽不同的步幅与补零。返回 (x, W, b, {stride, padding})。"""
     N = int(rng.integers(1, 5)) if N is None else N
@@ -182,6 +199,7 @@ CHECKS = {
     "sigmoid": _activation_check(nn.sigmoid_forward, nn.sigmoid_backward, torch.sigmoid),
     "tanh": _activation_check(nn.tanh_forward, nn.tanh_backward, torch.tanh),
     "softmax_cross_entropy": check_softmax_cross_entropy,
+    "bce_with_logits": check_bce_with_logits,
     "conv2d": check_conv2d,
     "max_pool2d": _pool_check(nn.max_pool2d_forward, nn.max_pool2d_backward, F.max_pool2d),
     "avg_pool2d": _pool_check(nn.avg_pool2d_forward, nn.avg_pool2d_backward, F.avg_pool2d),

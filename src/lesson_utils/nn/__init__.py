@@ -4,7 +4,7 @@
 
 - ``layers``：``linear_forward/backward``（3.1）
 - ``activations``：``relu_*``、``sigmoid_*``、``tanh_*``（3.1）
-- ``losses``：``softmax_cross_entropy``（3.1）
+- ``losses``：``softmax_cross_entropy``（3.1）、``bce_with_logits``（3.4）
 - ``windows``：卷积与池化共用的窗口视图与它的伴随（3.2）
 - ``conv``：``conv2d_forward/backward``（3.2，im2col + 矩阵乘法）
 - ``pooling``：``max_pool2d_*``、``avg_pool2d_*``（3.2）
@@ -26,7 +26,7 @@ from lesson_utils.nn.activations import (
 from lesson_utils.nn.conv import conv2d_backward, conv2d_forward
 from lesson_utils.nn.gru import gru_backward, gru_forward
 from lesson_utils.nn.layers import linear_backward, linear_forward
-from lesson_utils.nn.losses import log_softmax, softmax_cross_entropy
+from lesson_utils.nn.losses import bce_with_logits, log_softmax, softmax_cross_entropy
 from lesson_utils.nn.lstm import lstm_backward, lstm_forward
 from lesson_utils.nn.naive import (
     conv2d_naive_backward,
@@ -54,6 +54,7 @@ __all__ = [
     "tanh_backward",
     "log_softmax",
     "softmax_cross_entropy",
+    "bce_with_logits",
     "conv2d_forward",
     "conv2d_backward",
     "max_pool2d_forward",

@@ -1,6 +1,7 @@
 # 本文件由 `python -m lesson_utils.export` 从下列笔记本自动生成，请勿手工修改：
 # 改笔记本里标有 `#| export nn.losses` 的代码单元，再重新导出。
 #   book/ch3/3-1-feedforward-backprop.ipynb
+#   book/ch3/3-4-gan.ipynb
 
 """损失函数：返回 (loss, dlogits)，一次给出损失值和它对 logits 的梯度。"""
 
@@ -30,4 +31,26 @@ def softmax_cross_entropy(logits, y):
     dlogits = np.exp(log_probs)  # 概率 P
     dlogits[np.arange(N), y] -= 1  # P − Y
     dlogits /= N  # 损失是 N 个样本的平均
+    return loss, dlogits
+
+
+def bce_with_logits(logits, targets):
+    """平均二元交叉熵，与 F.binary_cross_entropy_with_logits 相同（3.4 节）。
+
+    logits, targets: 同样的任意形状，targets 在 [0, 1] 内（可以是 0.9 这样的软标签）
+    →  loss: 标量，dlogits: 与 logits 同形状，= (σ(logits) − targets) / 元素个数
+    """
+    shape = np.shape(logits)
+    check_shapes("bce_with_logits", logits=(logits, shape), targets=(targets, shape))
+    if logits.size == 0:
+        raise ValueError(f"bce_with_logits: logits 不能为空，实际形状为 {shape}")
+    if np.any((targets < 0) | (targets > 1)):
+        raise ValueError(
+            f"bce_with_logits: 参数 targets 的取值应在 [0, 1] 内，"
+            f"实际范围为 [{targets.min()}, {targets.max()}]（形状 {shape}）"
+        )
+    e = np.exp(-np.abs(logits))  # 在 (0, 1] 内：logits = ±1000 也不会上溢
+    loss = np.mean(np.maximum(logits, 0) - logits * targets + np.log1p(e))
+    probs = np.where(logits >= 0, 1 / (1 + e), e / (1 + e))  # σ(s) 的两种写法，各在一侧精确
+    dlogits = (probs - targets) / logits.size
     return loss, dlogits
