@@ -9,7 +9,7 @@ ENV_STAMP := $(VENV)/.installed
 VENDOR_STAMP := _vendor/.installed
 JOBS ?= 2
 
-.PHONY: book test lint format export notebooks verify bench lock clean help
+.PHONY: book test lint format export notebooks verify bench assignments lock clean help
 
 help:
 	@echo "make book       构建 HTML 书（_build/html）"
@@ -19,6 +19,7 @@ help:
 	@echo "make notebooks  重新执行全部笔记本并保存输出（改动笔记本后运行）"
 	@echo "make verify     在每个可用设备（cpu、cuda）上把 lesson_utils.nn 与 PyTorch 对照"
 	@echo "make bench      速度基准：NumPy 对 PyTorch（同一次运行交替计时），结果写到 _build/bench.json"
+	@echo "make assignments 学生版（解答换成桩）与答案版的练习笔记本，写到 _build/assignments/"
 
 $(ENV_STAMP): requirements.txt constraints.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +63,9 @@ export: $(ENV_STAMP)
 
 notebooks: $(ENV_STAMP)
 	$(BIN)/python tools/run_notebooks.py $(NB)
+
+assignments: $(ENV_STAMP)
+	$(BIN)/python -m lesson_utils.assignments --out _build/assignments
 
 verify: $(ENV_STAMP)
 	$(BIN)/python -m lesson_utils.verify

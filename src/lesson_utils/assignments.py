@@ -1,0 +1,113 @@
+"""学生版作业（``make assignments``，即 ``python -m lesson_utils.assignments``）。
+
+对 book/ 下每个含编程练习的笔记本写两份到 ``_build/assignments/``：
+
+- ``student/``：代码单元里 ``### BEGIN SOLUTION`` 与 ``### END SOLUTION`` 之间的内容换成桩
+  （与该行同样缩进的 ``# 在这里写你的代码`` 和 ``raise NotImplementedError()``），去掉这些单元的
+  ``hide-input`` 标签（学生要看见、要改它们）；Markdown 里的 ````{solution}```` 块整块删除；
+  清空全部输出、执行计数与控件状态。检查单元 ``check(...)`` 原样保留，对未完成的练习会礼貌地提示。
+- ``answers/``：原样复制，含解答与输出，给教师。
+
+为什么自己实现而不调用 nbgrader：nbgrader 的 ClearSolutions 只是几十行的文本替换，
+nbgrader 本身却会带进 Jupyter 服务器扩展与数据库等一整套依赖。标记与 nbgrader 完全相同，
+用 nbgrader 的教师可以直接拿 ``answers/`` 里的笔记本作为 source 版本交给
+``nbgrader generate_assignment``。
+"""
+
+import argparse
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import nbformat
+
+from lesson_utils.export import repo_root
+
+BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+SOLUTION_BLOCK = re.compile(r"^````\{solution\}[^\n]*\n.*?^````[ \t]*\n?", re.S | re.M)
+STUB = ("# 在这里写你的代码", "raise NotImplementedError()")
+
+
+def clear_solution_code(source):
+    """把每一对 BEGIN/END SOLUTION 标记之间（含标记本身）换成同样缩进的桩。"""
+    lines, out, inside = source.split("\n"), [], False
+    for line in lines:
+        stripped = line.strip()
+        if stripped == BEGIN:
+            if inside:
+                raise ValueError(f"clear_solution_code: 嵌套的 {BEGIN}")
+            inside = True
+            indent = line[: len(line) - len(line.lstrip())]
+            out += [indent + STUB[0], indent + STUB[1]]
+        elif stripped == END:
+            if not inside:
+                raise ValueError(f"clear_solution_code: 多余的 {END}")
+            inside = False
+        elif not inside:
+            out.append(line)
+    if inside:
+        raise ValueError(f"clear_solution_code: 缺少 {END}")
+    return "\n".join(out)
+
+
+def student_version(notebook):
+    """返回学生版（新对象，不改原笔记本）和被清掉的解答单元个数。"""
+    student = nbformat.from_dict(notebook)
+    cleared = 0
+    for cell in student.cells:
+        if cell.cell_type == "markdown":
+            cell.source = SOLUTION_BLOCK.sub("", cell.source)
+        elif cell.cell_type == "code":
+            if BEGIN in cell.source:
+                cell.source = clear_solution_code(cell.source)
+                tags = [t for t in cell.metadata.get("tags", []) if t != "hide-input"]
+                cell.metadata["tags"] = tags
+                if not tags:
+                    del cell.metadata["tags"]
+                cleared += 1
+            cell.outputs, cell.execution_count = [], None
+    student.metadata.pop("widgets", None)  # 控件状态里存着运行结果（例如画好的图）
+    return student, cleared
+
+
+def exercise_notebooks(root):
+    return sorted(
+        path
+        for path in (root / "book").rglob("*.ipynb")
+        if "_build" not in path.parts and BEGIN in path.read_text(encoding="utf-8")
+    )
+
+
+def make_assignments(out_dir, root=None):
+    """写 student/ 与 answers/，返回 [(相对路径, 清掉的解答单元个数), ...]。"""
+    root = repo_root() if root is None else Path(root)
+    out_dir = Path(out_dir)
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    written = []
+    for path in exercise_notebooks(root):
+        relative = path.relative_to(root / "book")
+        notebook = nbformat.read(path, as_version=4)
+        student, cleared = student_version(notebook)
+        for kind, version in (("student", student), ("answers", notebook)):
+            target = out_dir / kind / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(version, target)
+        written.append((relative.as_posix(), cleared))
+    return written
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="生成学生版与答案版的练习笔记本")
+    parser.add_argument("--out", default="_build/assignments", help="输出目录")
+    args = parser.parse_args(argv)
+    written = make_assignments(args.out)
+    for relative, cleared in written:
+        print(f"{relative}：清掉 {cleared} 个解答单元")
+    print(f"学生版在 {args.out}/student/，答案版在 {args.out}/answers/")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,88 @@
+"""make assignments：学生版不含任何解答，桩是合法的 Python，检查器对未完成的练习给出礼貌的提示。"""
+
+import re
+
+import nbformat
+import numpy as np
+import pytest
+
+from lesson_utils.assignments import (
+    BEGIN,
+    END,
+    clear_solution_code,
+    exercise_notebooks,
+    make_assignments,
+)
+from lesson_utils.exercises import check
+from lesson_utils.export import repo_root
+
+
+@pytest.fixture(scope="module")
+def assignments(tmp_path_factory):
+    out = tmp_path_factory.mktemp("assignments")
+    return out, make_assignments(out)
+
+
+def solution_regions(source):
+    return re.findall(rf"{re.escape(BEGIN)}\n(.*?)\n\s*{re.escape(END)}", source, re.S)
+
+
+def test_every_exercise_notebook_gets_a_student_and_an_answer_copy(assignments):
+    out, written = assignments
+    assert len(written) == len(exercise_notebooks(repo_root())) >= 4
+    for relative, cleared in written:
+        assert cleared >= 2, relative
+        assert (out / "student" / relative).exists()
+        assert (out / "answers" / relative).exists()
+
+
+def test_student_notebooks_contain_no_solutions_and_no_outputs(assignments):
+    out, written = assignments
+    for relative, _ in written:
+        original = nbformat.read(repo_root() / "book" / relative, as_version=4)
+        student = nbformat.read(out / "student" / relative, as_version=4)
+        text = "\n".join(cell.source for cell in student.cells)
+        assert BEGIN not in text and END not in text
+        assert "{solution}" not in text
+        regions = [r for cell in original.cells for r in solution_regions(cell.source)]
+        assert regions, relative
+        for region in regions:
+            assert region not in text, (relative, region[:60])
+        assert text.count("raise NotImplementedError()") >= len(regions)
+        assert all(not c.get("outputs") for c in student.cells if c.cell_type == "code")
+        assert "widgets" not in student.metadata
+        for cell in student.cells:
+            if "raise NotImplementedError()" in cell.source:
+                assert "hide-input" not in cell.metadata.get("tags", [])
+                compile(cell.source, relative, "exec")  # 桩必须是合法的 Python
+
+
+def test_exercise_text_stays_and_answers_keep_everything(assignments):
+    out, written = assignments
+    for relative, _ in written:
+        student = nbformat.read(out / "student" / relative, as_version=4)
+        answers = nbformat.read(out / "answers" / relative, as_version=4)
+        original = nbformat.read(repo_root() / "book" / relative, as_version=4)
+        assert "{exercise}" in "\n".join(c.source for c in student.cells)
+        assert answers == original
+
+
+def test_checker_in_a_student_notebook_reports_unsolved_politely(assignments, capsys):
+    out, _ = assignments
+    student = nbformat.read(out / "student" / "ch3" / "3-2-cnn.ipynb", as_version=4)
+    stub_cell = next(c for c in student.cells if "def conv1x1_forward" in c.source)
+    namespace = {"np": np}
+    exec(stub_cell.source, namespace)  # noqa: S102 —— 执行的是刚生成的学生版桩
+    assert not check("3.2-3", namespace["conv1x1_forward"], namespace["conv1x1_backward"])
+    assert "还没有完成" in capsys.readouterr().out
+
+
+def test_clear_solution_code_keeps_indentation_and_rejects_broken_markers():
+    source = "def f(x):\n    ### BEGIN SOLUTION\n    y = 2 * x\n    ### END SOLUTION\n    return y"
+    assert clear_solution_code(source) == (
+        "def f(x):\n    # 在这里写你的代码\n    raise NotImplementedError()\n    return y"
+    )
+    with pytest.raises(ValueError, match="缺少"):
+        clear_solution_code("### BEGIN SOLUTION\nx = 1")
+    with pytest.raises(ValueError, match="多余"):
+        clear_solution_code("x = 1\n### END SOLUTION")

@@ -1,0 +1,214 @@
+"""练习检查器：接受笔记本里的参考解，拒绝典型的错误答案，并给出有用的反馈；未完成的练习被礼貌地报告。
+
+参考解直接从笔记本里标有 ### BEGIN SOLUTION 的代码单元取出执行（单一来源），不在这里重抄。
+"""
+
+import re
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+
+from lesson_utils import nn
+from lesson_utils.exercises import EXERCISES, check
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = {
+    "3.1": "book/ch3/3-1-feedforward-backprop.ipynb",
+    "3.2": "book/ch3/3-2-cnn.ipynb",
+    "3.3": "book/ch3/3-3-rnn.ipynb",
+    "3.4": "book/ch3/3-4-gan.ipynb",
+}
+
+
+def solution_namespace(section):
+    """执行一节笔记本里所有含参考解的单元（以及 3.4 需要的 MLP 工具），返回命名空间。"""
+    notebook = nbformat.read(ROOT / NOTEBOOKS[section], as_version=4)
+    namespace = {"np": np}
+    namespace.update({name: getattr(nn, name) for name in nn.__all__})
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        defines_helper = re.search(r"^def (init_mlp|mlp_forward|mlp_backward)\(", cell.source, re.M)
+        if "### BEGIN SOLUTION" in cell.source or defines_helper:
+            exec(cell.source, namespace)  # noqa: S102 —— 执行的是本仓库笔记本里的代码
+    return namespace
+
+
+def reference(exercise_id):
+    namespace = solution_namespace(exercise_id.split("-")[0])
+    return [namespace[name] for name in EXERCISES[exercise_id].functions]
+
+
+@pytest.mark.parametrize("exercise_id", EXERCISES)
+def test_reference_solution_passes(exercise_id, capsys):
+    assert check(exercise_id, *reference(exercise_id))
+    assert "全部" in capsys.readouterr().out
+
+
+def test_every_code_exercise_in_the_book_has_a_checker():
+    for path in NOTEBOOKS.values():
+        notebook = nbformat.read(ROOT / path, as_version=4)
+        calls = {m for c in notebook.cells for m in re.findall(r'check\("([\d.]+-\d+)"', c.source)}
+        solutions = sum("### BEGIN SOLUTION" in c.source for c in notebook.cells)
+        assert len(calls) == solutions, (path, calls)
+        assert calls <= set(EXERCISES)
+
+
+def stub(*args, **kwargs):
+    raise NotImplementedError()
+
+
+def test_unsolved_exercise_is_reported_politely(capsys):
+    assert not check("3.2-3", stub, stub)
+    out = capsys.readouterr().out
+    assert "还没有完成" in out and "Traceback" not in out
+
+
+def test_errors_in_student_code_become_feedback(capsys):
+    def broken(x, W, b):
+        return x @ W  # 形状不合，NumPy 会抛出 ValueError
+
+    assert not check("3.2-3", broken, stub)
+    assert "运行你的函数时出错" in capsys.readouterr().out
+
+
+def test_unknown_exercise_and_wrong_arity_are_clear_errors():
+    with pytest.raises(ValueError, match="3.9-9"):
+        check("3.9-9", stub)
+    with pytest.raises(ValueError, match="需要 2 个函数"):
+        check("3.2-3", stub)
+
+
+# 每个检查器至少拒绝两种典型的错误答案，并在反馈里点出出错的那一项
+def wrong_answers():
+    leaky_forward, leaky_backward = reference("3.1-3")
+    (mse,) = reference("3.1-4")
+    conv_forward, conv_backward = reference("3.2-3")
+    gap_forward, gap_backward = reference("3.2-4")
+    step_forward, step_backward = reference("3.3-3")
+    embed_forward, embed_backward = reference("3.3-4")
+    (smoothed,) = reference("3.4-3")
+    (push,) = reference("3.4-4")
+    ns = solution_namespace("3.4")
+
+    def leaky_backward_relu(dout, cache):  # 负半轴梯度给了 0（当成了 ReLU）
+        x, alpha = cache
+        return dout * (x > 0)
+
+    def leaky_backward_everywhere(dout, cache):  # 忘了乘导数
+        return dout
+
+    def mse_forgot_mean(pred, target):  # 梯度没有除以元素个数
+        diff = pred - target
+        return np.mean(diff**2), 2 * diff
+
+    def mse_mean_over_rows(pred, target):  # 只除以 N，没除以 N·K
+        diff = pred - target
+        return np.mean(diff**2), 2 * diff / len(diff)
+
+    def conv_backward_no_transpose(dout, cache):  # dW 少了一个轴的交换
+        dx, dW, db = conv_backward(dout, cache)
+        return dx, dW.transpose(1, 0, 2, 3).reshape(dW.shape), db
+
+    def conv_backward_db_mean(dout, cache):  # db 取了平均而不是求和
+        dx, dW, db = conv_backward(dout, cache)
+        return dx, dW, dout.mean(axis=(0, 2, 3))
+
+    def gap_backward_no_division(dout, cache):  # 梯度没除以 H·W
+        N, C, H, W = cache
+        return np.broadcast_to(dout[:, :, None, None], (N, C, H, W)).copy()
+
+    def gap_backward_first_pixel(dout, cache):  # 梯度只给了第一个像素（像最大池化）
+        dx = np.zeros(cache)
+        dx[:, :, 0, 0] = dout
+        return dx
+
+    def step_backward_no_tanh(dh, cache):  # 忘了乘 tanh′
+        x_t, h_prev, W_ih, W_hh, h_t = cache
+        return dh @ W_ih, dh @ W_hh, dh.T @ x_t, dh.T @ h_prev, dh.sum(axis=0)
+
+    def step_backward_wrong_order(dh, cache):  # dW_hh 配对成了 h_t 而不是 h_{t−1}
+        x_t, h_prev, W_ih, W_hh, h_t = cache
+        da = dh * (1 - h_t**2)
+        return da @ W_ih, da @ W_hh, da.T @ x_t, da.T @ h_t, da.sum(axis=0)
+
+    def embed_backward_fancy_index(dout, cache):  # dE[ids] += dout：重复的字只算一次
+        ids, shape = cache
+        dE = np.zeros(shape)
+        dE[ids] += dout
+        return dE
+
+    def embed_backward_mean(dout, cache):  # 对重复出现的字取了平均
+        ids, shape = cache
+        dE = np.zeros(shape)
+        np.add.at(dE, ids, dout)
+        counts = np.bincount(ids.ravel(), minlength=shape[0])[:, None]
+        return dE / np.maximum(counts, 1)
+
+    def smoothed_both_sides(D, G, x_real, z, real_label=0.9):  # 假样本也平滑成 0.1
+        x_fake, _ = ns["mlp_forward"](G, z)
+        lr, cr = ns["mlp_forward"](D, x_real)
+        lf, cf = ns["mlp_forward"](D, x_fake)
+        loss_r, dr = nn.bce_with_logits(lr, np.full_like(lr, real_label))
+        loss_f, df = nn.bce_with_logits(lf, np.full_like(lf, 1 - real_label))
+        _, gr = ns["mlp_backward"](dr, cr)
+        _, gf = ns["mlp_backward"](df, cf)
+        return loss_r + loss_f, {k: gr[k] + gf[k] for k in D}
+
+    def smoothed_real_only(D, G, x_real, z, real_label=0.9):  # 忘了假样本那一项
+        lr, cr = ns["mlp_forward"](D, x_real)
+        loss_r, dr = nn.bce_with_logits(lr, np.full_like(lr, real_label))
+        return loss_r, ns["mlp_backward"](dr, cr)[1]
+
+    def push_with_mean(D, x):  # 忘了乘回 N
+        return push(D, x) / len(x)
+
+    def push_wrong_sign(D, x):  # 方向反了
+        return -push(D, x)
+
+    return {
+        "3.1-3": [
+            ((leaky_forward, leaky_backward_relu), "dx"),
+            ((leaky_forward, leaky_backward_everywhere), "dx"),
+        ],
+        "3.1-4": [((mse_forgot_mean,), "dpred"), ((mse_mean_over_rows,), "dpred")],
+        "3.2-3": [
+            ((conv_forward, conv_backward_no_transpose), "dW"),
+            ((conv_forward, conv_backward_db_mean), "db"),
+        ],
+        "3.2-4": [
+            ((gap_forward, gap_backward_no_division), "dx"),
+            ((gap_forward, gap_backward_first_pixel), "dx"),
+        ],
+        "3.3-3": [
+            ((step_forward, step_backward_no_tanh), "dx_t"),
+            ((step_forward, step_backward_wrong_order), "dW_hh"),
+        ],
+        "3.3-4": [
+            ((embed_forward, embed_backward_fancy_index), "dE"),
+            ((embed_forward, embed_backward_mean), "dE"),
+        ],
+        "3.4-3": [((smoothed_both_sides,), "损失"), ((smoothed_real_only,), "损失")],
+        "3.4-4": [((push_with_mean,), "推动方向"), ((push_wrong_sign,), "推动方向")],
+    }
+
+
+@pytest.mark.parametrize("exercise_id", EXERCISES)
+def test_typical_wrong_answers_are_rejected_with_useful_feedback(exercise_id, capsys):
+    cases = wrong_answers()[exercise_id]
+    assert len(cases) >= 2
+    for functions, wrong_item in cases:
+        assert not check(exercise_id, *functions)
+        out = capsys.readouterr().out
+        assert "✗ " + wrong_item in out, out
+
+
+def test_constant_factor_hint(capsys):
+    def mse_forgot_mean(pred, target):
+        diff = pred - target
+        return np.mean(diff**2), 2 * diff
+
+    check("3.1-4", mse_forgot_mean)
+    assert "15 倍" in capsys.readouterr().out  # 5×3 个元素：差了 N·K 倍
