@@ -9,7 +9,7 @@ ENV_STAMP := $(VENV)/.installed
 VENDOR_STAMP := _vendor/.installed
 JOBS ?= 2
 
-.PHONY: book test lint format export notebooks verify bench assignments lock clean help
+.PHONY: book test lint format export notebooks verify bench assignments browser-deps lock clean help
 
 help:
 	@echo "make book       构建 HTML 书（_build/html）"
@@ -30,12 +30,13 @@ $(ENV_STAMP): requirements.txt constraints.txt pyproject.toml
 
 # 书自己提供 MathJax、RequireJS 与 ipywidgets 的 JS，读者打开网页不需要任何 CDN。
 # 放在 html_extra_path（_vendor）而不是 html_static_path：JB1 会把 _static 里的每个 .js 塞进每一页。
-$(VENDOR_STAMP): package.json package-lock.json
+$(VENDOR_STAMP): package.json package-lock.json tools/widgets-setup.js
 	npm ci --no-audit --no-fund --loglevel=error
 	rm -rf _vendor && mkdir -p _vendor/_static/vendor
 	cp -r node_modules/mathjax/es5 _vendor/_static/vendor/mathjax
 	cp -r node_modules/@jupyter-widgets/html-manager/dist _vendor/_static/vendor/html-manager
 	cp node_modules/requirejs/require.js _vendor/_static/vendor/require.js
+	cp tools/widgets-setup.js _vendor/_static/vendor/widgets-setup.js
 	touch $@
 
 book: $(ENV_STAMP) $(VENDOR_STAMP)
@@ -48,7 +49,16 @@ lint: $(ENV_STAMP)
 
 # 两个 pytest 进程各自再开多线程 BLAS / OpenMP，会在 2 个核上互相空转抢核（实测 nbval 从约 1.5 分钟变成 8 分钟），
 # 所以测试时每个进程只用一个线程。基准测试（make bench）不受影响。
-test: $(ENV_STAMP) lint
+# 真浏览器测试（tests/test_browser.py）检查构建好的书，所以先构建（没有改动时几秒钟）；
+# 它用 Debian 的 chromium 与 Noto CJK 字体（playwright install 在这里不可用），缺了就用 apt 装上。
+browser-deps:
+	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "noto sans cjk"; then \
+	    SUDO=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+	    $$SUDO apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	fi
+
+test: $(ENV_STAMP) lint book browser-deps
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadscope \
 	    --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
