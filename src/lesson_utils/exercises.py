@@ -203,6 +203,23 @@ EXERCISES = {
 }
 
 
+class CheckResult:
+    """check 的返回值：可以当布尔值用（``if check(...):``）；
+    作为笔记本单元的最后一个表达式时，不再多显示一行 True。"""
+
+    def __init__(self, passed):
+        self.passed = passed
+
+    def __bool__(self):
+        return self.passed
+
+    def __repr__(self):
+        return f"CheckResult(passed={self.passed})"
+
+    def _ipython_display_(self):
+        pass  # 反馈已经打印过了
+
+
 def diagnose(name, ours, reference):
     """一项不通过时，说明哪里不对（不透露答案）。通过时返回 None。"""
     reference = to_numpy(reference)
@@ -238,7 +255,7 @@ def diagnose(name, ours, reference):
 
 
 def check(exercise_id, *functions):
-    """检查一个编程练习，打印中文反馈；全部通过返回 True。"""
+    """检查一个编程练习，打印中文反馈；返回 CheckResult，全部通过时为真。"""
     if exercise_id not in EXERCISES:
         raise ValueError(f"check: 没有编号为 {exercise_id!r} 的练习，已有：{', '.join(EXERCISES)}")
     exercise = EXERCISES[exercise_id]
@@ -254,15 +271,15 @@ def check(exercise_id, *functions):
         names = "、".join(exercise.functions)
         print(f"{header} 还没有完成：{names} 里还有 raise NotImplementedError()。")
         print("写好之后重新运行这个单元。")
-        return False
+        return CheckResult(False)
     except Exception as error:  # noqa: BLE001 —— 学生代码里的任何错误都要变成反馈，而不是一长串回溯
         print(f"{header}：运行你的函数时出错——{type(error).__name__}: {error}")
-        return False
+        return CheckResult(False)
     problems = [p for p in (diagnose(*item) for item in items) if p is not None]
     if problems:
         print(f"{header}：{len(items) - len(problems)}/{len(items)} 项正确。")
         for problem in problems:
             print("  ✗ " + problem)
-        return False
+        return CheckResult(False)
     print(f"{header}：全部 {len(items)} 项与 PyTorch 一致。")
-    return True
+    return CheckResult(True)
