@@ -15,6 +15,7 @@ import torch
 import torch.nn.functional as F
 
 from lesson_utils.compare import compare, to_numpy, to_torch
+from lesson_utils.verify import torch_leaves, torch_mlp, torch_recurrent
 
 
 @dataclass(frozen=True)
@@ -24,19 +25,15 @@ class Exercise:
     checker: Callable  # checker(*functions) -> [(量的名字, 学生的结果, 参考结果), ...]
 
 
-def leaves(*arrays):
-    return [to_torch(a, requires_grad=True) for a in arrays]
-
-
 # ---------------------------------------------------------------- 3.1
 def check_leaky_relu(forward, backward):
     rng = np.random.default_rng(1)
     x = rng.normal(size=(6, 5))
-    x += np.where(x >= 0, 0.1, -0.1)  # 离开拐点，数值梯度才可靠
+    x += np.where(x >= 0, 0.1, -0.1)  # 离开拐点：x = 0 处的导数取 1 还是 α 只是约定
     dout = rng.normal(size=x.shape)
     out, cache = forward(x)
     dx = backward(dout, cache)
-    (x_t,) = leaves(x)
+    (x_t,) = torch_leaves("cpu", x)
     out_t = F.leaky_relu(x_t, 0.01)
     out_t.backward(to_torch(dout))
     return [("out", out, out_t), ("dx", dx, x_t.grad)]
@@ -46,7 +43,7 @@ def check_mse_loss(loss_fn):
     rng = np.random.default_rng(2)
     pred, target = rng.normal(size=(5, 3)), rng.normal(size=(5, 3))
     loss, dpred = loss_fn(pred, target)
-    (pred_t,) = leaves(pred)
+    (pred_t,) = torch_leaves("cpu", pred)
     loss_t = F.mse_loss(pred_t, to_torch(target))
     loss_t.backward()
     return [("loss", loss, loss_t), ("dpred", dpred, pred_t.grad)]
@@ -59,7 +56,7 @@ def check_conv1x1(forward, backward):
     out, cache = forward(x, W, b)
     dout = rng.normal(size=(2, 6, 4, 5))
     dx, dW, db = backward(dout, cache)
-    x_t, W_t, b_t = leaves(x, W, b)
+    x_t, W_t, b_t = torch_leaves("cpu", x, W, b)
     out_t = F.conv2d(x_t, W_t, b_t)
     out_t.backward(to_torch(dout))
     return [("out", out, out_t), ("dx", dx, x_t.grad), ("dW", dW, W_t.grad), ("db", db, b_t.grad)]
@@ -71,7 +68,7 @@ def check_global_avg_pool(forward, backward):
     out, cache = forward(x)
     dout = rng.normal(size=(3, 4))
     dx = backward(dout, cache)
-    (x_t,) = leaves(x)
+    (x_t,) = torch_leaves("cpu", x)
     out_t = x_t.mean(dim=(2, 3))
     out_t.backward(to_torch(dout))
     return [("out", out, out_t), ("dx", dx, x_t.grad)]
@@ -96,13 +93,8 @@ def check_rnn_steps(step_forward, step_backward):
     for t in reversed(range(T)):
         dx[t], dh_next, dWi, dWh, db_t = step_backward(dhs[t] + dh_next, caches[t])
         dW_ih, dW_hh, db = dW_ih + dWi, dW_hh + dWh, db + db_t
-    layer = torch.nn.RNN(D, H).double()
-    with torch.no_grad():
-        for name, value in zip(
-            ("weight_ih", "weight_hh", "bias_ih", "bias_hh"), (W_ih, W_hh, b_ih, b_hh)
-        ):
-            getattr(layer, f"{name}_l0").copy_(to_torch(value))
-    x_t, h0_t = leaves(x, h0[None])
+    layer = torch_recurrent("rnn", W_ih, W_hh, b_ih, b_hh, "cpu")
+    x_t, h0_t = torch_leaves("cpu", x, h0[None])
     hs_t, _ = layer(x_t, h0_t)
     hs_t.backward(to_torch(dhs))
     return [
@@ -122,7 +114,7 @@ def check_embedding(forward, backward):
     out, cache = forward(ids, E)
     dout = rng.normal(size=(2, 3, 3))
     dE = backward(dout, cache)
-    (E_t,) = leaves(E)
+    (E_t,) = torch_leaves("cpu", E)
     out_t = F.embedding(torch.tensor(ids), E_t)
     out_t.backward(to_torch(dout))
     return [("out", out, out_t), ("dE", dE, E_t.grad)]
@@ -136,19 +128,6 @@ def random_mlp(sizes, rng):
         params[f"W{k}"] = rng.normal(size=(fan_out, fan_in)) / np.sqrt(fan_in)
         params[f"b{k}"] = 0.1 * rng.normal(size=fan_out)
     return params
-
-
-def torch_mlp(params):
-    """线性层与 ReLU 交替、最后一层不加激活，与 3.4 节的 mlp_forward 相同。"""
-    layers = []
-    for k in range(len(params) // 2):
-        W = params[f"W{k}"]
-        linear = torch.nn.Linear(W.shape[1], W.shape[0]).double()
-        with torch.no_grad():
-            linear.weight.copy_(to_torch(W))
-            linear.bias.copy_(to_torch(params[f"b{k}"]))
-        layers += [linear, torch.nn.ReLU()]
-    return torch.nn.Sequential(*layers[:-1])
 
 
 def check_smoothed_discriminator(loss_and_grads):
@@ -175,7 +154,7 @@ def check_push_field(field):
     D = random_mlp([2, 8, 8, 1], rng)
     x = rng.normal(size=(10, 2))
     ours = field(D, x)
-    (x_t,) = leaves(x)
+    (x_t,) = torch_leaves("cpu", x)
     logits = torch_mlp(D)(x_t)
     F.binary_cross_entropy_with_logits(logits, torch.ones_like(logits), reduction="sum").backward()
     return [("推动方向 −∂(−log D)/∂x", ours, -x_t.grad)]
@@ -225,7 +204,7 @@ def diagnose(name, ours, reference):
     reference = to_numpy(reference)
     if ours is None:
         return f"{name}：你的函数没有给出这一项（得到 None）。"
-    if np.isscalar(ours) or isinstance(ours, np.generic):
+    if np.isscalar(ours):
         ours = np.asarray(ours)
     if not isinstance(ours, np.ndarray):
         return f"{name}：应为 NumPy 数组，你的是 {type(ours).__name__}。"

@@ -145,13 +145,27 @@ RECURRENT = {  # 名称: (门的个数, torch 模块)
 def torch_recurrent(kind, W_ih, W_hh, b_ih, b_hh, device):
     """建一个单层的 torch.nn.RNN / LSTM / GRU，把我们的四个参数数组原样复制进去（布局相同）。"""
     gates, module = RECURRENT[kind]
-    layer = module(W_ih.shape[1], W_hh.shape[1]).to(device=device, dtype=to_torch(W_ih[:0]).dtype)
+    layer = module(W_ih.shape[1], W_hh.shape[1]).to(device=device, dtype=to_torch(W_ih).dtype)
     with torch.no_grad():
         for name, value in zip(
             ("weight_ih", "weight_hh", "bias_ih", "bias_hh"), (W_ih, W_hh, b_ih, b_hh)
         ):
             getattr(layer, f"{name}_l0").copy_(to_torch(value, device))
     return layer
+
+
+def torch_mlp(params, device="cpu"):
+    """{W0, b0, W1, b1, …} 的多层感知机（线性层与 ReLU 交替，最后一层不加激活）在 torch 里的副本，
+    权重原样复制；与 3.4 节的 mlp_forward 结构相同。"""
+    layers = []
+    for k in range(len(params) // 2):
+        W = params[f"W{k}"]
+        linear = torch.nn.Linear(W.shape[1], W.shape[0]).to(device=device, dtype=to_torch(W).dtype)
+        with torch.no_grad():
+            linear.weight.copy_(to_torch(W, device))
+            linear.bias.copy_(to_torch(params[f"b{k}"], device))
+        layers += [linear, torch.nn.ReLU()]
+    return torch.nn.Sequential(*layers[:-1])  # 去掉最后一个 ReLU
 
 
 def random_recurrent_problem(kind, rng):
