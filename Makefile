@@ -9,11 +9,12 @@ ENV_STAMP := $(VENV)/.installed
 VENDOR_STAMP := _vendor/.installed
 JOBS ?= 2
 
-.PHONY: book test lint format export notebooks verify bench assignments browser-deps lock clean help
+.PHONY: book test seeds lint format export notebooks verify bench assignments browser-deps lock clean help
 
 help:
 	@echo "make book       构建 HTML 书（_build/html）"
 	@echo "make test       运行全部测试（ruff + pytest + nbval）"
+	@echo "make seeds      换三组种子重跑第 1–3 章每页，检查正文的结论都成立"
 	@echo "make format     用 ruff 格式化 src/ tests/ 与笔记本"
 	@echo "make export     从笔记本重新导出 lesson_utils 模块"
 	@echo "make notebooks  重新执行全部笔记本并保存输出（改动笔记本后运行）"
@@ -62,7 +63,12 @@ test: $(ENV_STAMP) lint book browser-deps
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadscope \
 	    --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
-	    tests book
+	    -m "not seeds" tests book
+
+# 种子测试：每页在三组别的种子下重跑，每个 claim(...) 断言的结论都必须照样成立（约为 make test 的 3 倍时间）。
+seeds: $(ENV_STAMP)
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
+	$(BIN)/python -m pytest -n $(JOBS) --dist load -m seeds tests/test_seed_robustness.py
 
 format: $(ENV_STAMP)
 	$(BIN)/ruff check --fix src tests book tools

@@ -1,0 +1,54 @@
+"""从运行结果得出的结论：在代码里断言，并在页面上打印一行看得见的结果（DESIGN §6a）。
+
+正文里的每个“实验表明……”都对应一次 ``claim(...)``：成立时打印 ``✓ 结论``，不成立时抛出
+``ClaimFailed``。这样读者的机器若得出不同的结果，会在那一格大声失败，而不是默默地与正文矛盾。
+
+``experiment_seeds`` 给出一个实验要跑的种子。测试 ``make seeds`` 设置环境变量
+``LESSON_SEED_SHIFT``，把全书的种子整体平移，再执行一遍每一页：结论必须对别的种子也成立。
+读者不需要设置它。
+"""
+
+import os
+
+SEED_SHIFT_VARIABLE = "LESSON_SEED_SHIFT"
+
+
+class ClaimFailed(AssertionError):
+    """正文的一个结论在这次运行里不成立。"""
+
+
+def claim(holds, statement, evidence=""):
+    """断言一个结论并打印一行。
+
+    holds:     这次运行是否支持该结论（bool）
+    statement: 结论本身，中文，与正文一致，例如 "不裁剪时 5 次中 5 次发散"
+    evidence:  支撑它的、在任何机器上都稳定的数字（计数、区间），会一起打印
+    """
+    line = f"{statement}（{evidence}）" if evidence else statement
+    if not bool(holds):
+        raise ClaimFailed(
+            f"结论不成立：{line}。这次运行与正文不符：请检查改动过的代码或参数；"
+            "若未改动，请把这条信息连同机器与版本报告给本书作者。"
+        )
+    print(f"✓ {line}")
+
+
+def seed_shift():
+    """环境变量 LESSON_SEED_SHIFT 的值（未设置时为 0）。"""
+    raw = os.environ.get(SEED_SHIFT_VARIABLE, "0")
+    try:
+        shift = int(raw)
+    except ValueError:
+        raise ValueError(f"环境变量 {SEED_SHIFT_VARIABLE} 应为非负整数，实际为 {raw!r}") from None
+    if shift < 0:
+        raise ValueError(f"环境变量 {SEED_SHIFT_VARIABLE} 应为非负整数，实际为 {raw!r}")
+    return shift
+
+
+def experiment_seeds(count, first=0):
+    """一个实验要重复的 count 个种子：first, first+1, …（再整体加上 seed_shift()）。"""
+    if not isinstance(count, int) or count < 1:
+        raise ValueError(f"experiment_seeds: 参数 count 应为正整数，实际为 {count!r}")
+    if not isinstance(first, int) or first < 0:
+        raise ValueError(f"experiment_seeds: 参数 first 应为非负整数，实际为 {first!r}")
+    return [first + seed_shift() + k for k in range(count)]

@@ -1,0 +1,40 @@
+import numpy as np
+import pytest
+
+from lesson_utils.claims import ClaimFailed, claim, experiment_seeds, seed_shift
+from lesson_utils.devices import seed_everything
+
+
+def test_claim_prints_a_visible_line(capsys):
+    claim(True, "裁剪后 5 次都收敛", "5/5")
+    assert capsys.readouterr().out == "✓ 裁剪后 5 次都收敛（5/5）\n"
+
+
+def test_failed_claim_raises_with_the_statement():
+    with pytest.raises(ClaimFailed, match="LSTM 胜过 RNN.*0/5"):
+        claim(False, "LSTM 胜过 RNN", "0/5")
+    with pytest.raises(AssertionError):  # 也是 AssertionError：pytest 与读者都按失败处理
+        claim(np.bool_(False), "x")
+
+
+def test_seeds_shift_together(monkeypatch):
+    monkeypatch.delenv("LESSON_SEED_SHIFT", raising=False)
+    assert seed_shift() == 0
+    assert experiment_seeds(3) == [0, 1, 2]
+    unshifted = seed_everything(5).normal()
+    monkeypatch.setenv("LESSON_SEED_SHIFT", "100")
+    assert experiment_seeds(3, first=2) == [102, 103, 104]
+    assert seed_everything(5).normal() == np.random.default_rng(105).normal() != unshifted
+
+
+@pytest.mark.parametrize("raw", ["-1", "abc", "1.5"])
+def test_bad_shift(monkeypatch, raw):
+    monkeypatch.setenv("LESSON_SEED_SHIFT", raw)
+    with pytest.raises(ValueError, match="LESSON_SEED_SHIFT"):
+        seed_shift()
+
+
+@pytest.mark.parametrize("count, first", [(0, 0), (2, -1), (1.5, 0)])
+def test_bad_seed_arguments(count, first):
+    with pytest.raises(ValueError, match="count|first"):
+        experiment_seeds(count, first)
