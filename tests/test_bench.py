@@ -25,6 +25,9 @@ def test_markdown_table_has_a_row_per_result():
                            1.5, False, 0.5)]  # fmt: skip
     table = bench.markdown_table(rows)
     assert table.count("\n") == 2 and "**未达到**" in table and "2×" in table
+    without_targets = bench.markdown_table(rows, targets=False)
+    assert "目标" not in without_targets and "未达到" not in without_targets
+    assert without_targets.count("\n") == 2 and "2×" in without_targets
 
 
 def test_race_measures_both_sides_in_blocks_within_one_run():

@@ -1,4 +1,6 @@
 import random
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -37,3 +39,20 @@ def test_bad_seed():
 
 def test_cpu_is_always_available():
     assert available_devices()[0].type == "cpu"
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="需要 GPU")
+def test_first_backward_on_cuda_writes_nothing_to_stderr():
+    """新进程里第一次在 GPU 上反向传播：get_device() 已建好 CUDA 上下文，torch 不再警告 cuBLAS。"""
+    code = (
+        "import torch\n"
+        "from lesson_utils.devices import get_device\n"
+        "device = get_device(verbose=False)\n"
+        "a = torch.ones(3, 3, device=device, dtype=torch.float64, requires_grad=True)\n"
+        "(a @ a).sum().backward()\n"
+        "torch.cuda.synchronize()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert "cuBLAS" not in result.stderr, result.stderr

@@ -336,18 +336,26 @@ def format_table(results):
     return "\n".join(lines)
 
 
-def markdown_table(results):
-    """同样的结果排成 Markdown 表格（笔记本里用 IPython.display.Markdown 显示）。"""
-    lines = [
-        "| 基准 | dtype | 输入 | NumPy (ms) | 对照 | 对照 (ms) | 比值 | 目标 | 峰值内存 (MB) |",
-        "|---|---|---|---:|---|---:|---:|---|---:|",
-    ]
+def markdown_table(results, targets=True):
+    """同样的结果排成 Markdown 表格（笔记本里用 IPython.display.Markdown 显示）。
+
+    targets=False 时不显示“目标”一列：正文里的短基准只报告比值，达到与否是附录里完整基准的事。
+    """
+    header = "| 基准 | dtype | 输入 | NumPy (ms) | 对照 | 对照 (ms) | 比值 |"
+    rule = "|---|---|---|---:|---|---:|---:|"
+    if targets:
+        header, rule = header + " 目标 |", rule + "---|"
+    lines = [header + " 峰值内存 (MB) |", rule + "---:|"]
     for r in results:
-        goal = "—" if r.target is None else f"≤ {r.target:g}×，{'达到' if r.met else '**未达到**'}"
-        lines.append(
+        cells = (
             f"| {r.name} | {r.dtype} | {r.shape} | {r.ours_ms:.2f} | {r.reference} | "
-            f"{r.reference_ms:.2f} | {r.ratio:.3g}× | {goal} | {r.peak_mb:.1f} |"
+            f"{r.reference_ms:.2f} | {r.ratio:.3g}× |"
         )
+        if targets:
+            verdict = "达到" if r.met else "**未达到**"
+            goal = "—" if r.target is None else f"≤ {r.target:g}×，{verdict}"
+            cells += f" {goal} |"
+        lines.append(cells + f" {r.peak_mb:.1f} |")
     return "\n".join(lines)
 
 
