@@ -9,14 +9,17 @@ ENV_STAMP := $(VENV)/.installed
 VENDOR_STAMP := _vendor/.installed
 JOBS ?= 2
 
-.PHONY: book test seeds lint format export notebooks verify bench assignments browser-deps lock clean help
+.PHONY: book pdf pdf-deps test seeds lint format export edition setup-cells notebooks verify bench assignments browser-deps lock clean help
 
 help:
 	@echo "make book       构建 HTML 书（_build/html）"
 	@echo "make test       运行全部测试（ruff + pytest + nbval）"
 	@echo "make seeds      换三组种子重跑第 1–3 章每页，检查正文的结论都成立"
+	@echo "make pdf        PDF 版（XeLaTeX + Noto CJK）到 _build/pdf/book.pdf；缺 TeX Live 时用 apt 安装"
 	@echo "make format     用 ruff 格式化 src/ tests/ 与笔记本"
 	@echo "make export     从笔记本重新导出 lesson_utils 模块"
+	@echo "make edition    重新生成 notebooks/：给 Jupyter 与 Colab 的笔记本（MyST 换成普通 Markdown）"
+	@echo "make setup-cells 由 _config.yml 的仓库地址重新生成每章笔记本的第一个单元（安装 lesson_utils）"
 	@echo "make notebooks  重新执行全部笔记本并保存输出（改动笔记本后运行）"
 	@echo "make verify     在每个可用设备（cpu、cuda）上把 lesson_utils.nn 与 PyTorch 对照"
 	@echo "make bench      速度基准：NumPy 对 PyTorch（同一次运行交替计时），结果写到 _build/bench.json"
@@ -40,7 +43,15 @@ $(VENDOR_STAMP): package.json package-lock.json tools/widgets-setup.js
 	cp tools/widgets-setup.js _vendor/_static/vendor/widgets-setup.js
 	touch $@
 
-book: $(ENV_STAMP) $(VENDOR_STAMP)
+# 随书提供的 wheel（网页版 wheels/ 下可下载，笔记本的设置单元也从这里安装）：GitHub 连不上时的安装途径。
+WHEEL_STAMP := _build/dist/.installed
+$(WHEEL_STAMP): $(ENV_STAMP) pyproject.toml $(shell find src -name '*.py' -o -name '*.otf' -o -name '*.tsv')
+	rm -rf _build/dist && mkdir -p _build/dist/wheels
+	$(BIN)/python -m pip wheel --quiet --no-deps --no-build-isolation -w _build/dist/wheels .
+	rm -rf build  # setuptools 的中间目录
+	touch $@
+
+book: $(ENV_STAMP) $(VENDOR_STAMP) $(WHEEL_STAMP)
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
 	@echo "书已构建：_build/html/index.html"
 
@@ -70,12 +81,37 @@ seeds: $(ENV_STAMP)
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
 	$(BIN)/python -m pytest -n $(JOBS) --dist load -m seeds tests/test_seed_robustness.py
 
+# PDF 版：Jupyter Book 的 pdflatex 构建器（引擎是 _config.yml 里设的 xelatex），中文用 Noto CJK。
+# 需要的 Debian 包缺少时用 apt 安装（与 browser-deps 相同的做法）；pdftoppm（poppler-utils）用来看页面。
+PDF_PACKAGES := texlive-xetex texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
+    texlive-lang-chinese tex-gyre latexmk fonts-freefont-otf fonts-dejavu-core fonts-noto-cjk poppler-utils
+pdf-deps:
+	@if ! command -v xelatex >/dev/null || ! command -v latexmk >/dev/null || ! command -v pdftoppm >/dev/null \
+	    || ! kpsewhich xeCJK.sty >/dev/null || ! fc-list | grep -qi "noto serif cjk"; then \
+	    SUDO=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+	    $$SUDO apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(PDF_PACKAGES) >/dev/null; \
+	fi
+
+pdf: $(ENV_STAMP) pdf-deps
+	$(BIN)/jupyter-book build . --builder pdflatex
+	mkdir -p _build/pdf && cp _build/latex/book.pdf _build/pdf/book.pdf
+	$(BIN)/python tools/check_pdf.py _build/pdf/book.pdf _build/latex/book.log
+	@echo "PDF 已构建：_build/pdf/book.pdf"
+
 format: $(ENV_STAMP)
 	$(BIN)/ruff check --fix src tests book tools
 	$(BIN)/ruff format src tests book tools
 
 export: $(ENV_STAMP)
 	$(BIN)/python -m lesson_utils.export
+
+# Jupyter 版（Colab 按钮打开的就是它）：改动 book/ 的 Markdown 后运行；测试检查它与书同步。
+edition: $(ENV_STAMP)
+	$(BIN)/python -m lesson_utils.jupyter_edition --out notebooks
+
+setup-cells: $(ENV_STAMP)
+	$(BIN)/python -m lesson_utils.setup_cell
 
 notebooks: $(ENV_STAMP)
 	$(BIN)/python tools/run_notebooks.py $(NB)

@@ -3,8 +3,10 @@
 Source: the Simplified-Chinese face of Debian's ``fonts-noto-cjk`` (Noto Sans CJK SC Regular,
 SIL Open Font License 1.1).  A .ttc holds several faces and matplotlib only ever reads the first
 (the Japanese one), so we pull the SC face out by name and keep the characters a Chinese textbook
-needs: all 6763 GB 2312 hanzi, ASCII/Latin-1, Greek, general and CJK punctuation, full-width forms,
-arrows and common math operators.
+needs: all 6763 GB 2312 hanzi, every character of the bundled corpora (src/lesson_utils/corpora/:
+the Tang poems use rarer characters such as 鄜 and 翃 that are outside GB 2312), ASCII/Latin-1,
+Greek, general and CJK punctuation, full-width forms, arrows and common math operators.
+tests/test_plotting.py checks both sets against the committed font.
 
     apt-get install fonts-noto-cjk
     python tools/make_cjk_font_subset.py
@@ -16,7 +18,8 @@ from fontTools import subset
 from fontTools.ttLib import TTCollection
 
 SOURCE = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
-TARGET = Path(__file__).resolve().parents[1] / "src/lesson_utils/fonts/NotoSansSC-Book-Subset.otf"
+PACKAGE = Path(__file__).resolve().parents[1] / "src/lesson_utils"
+TARGET = PACKAGE / "fonts/NotoSansSC-Book-Subset.otf"
 FAMILY = "Noto Sans SC Book Subset"
 
 
@@ -29,6 +32,15 @@ def gb2312_hanzi():
                 chars.append(bytes([high, low]).decode("gb2312"))
             except UnicodeDecodeError:
                 pass
+    return chars
+
+
+def corpus_characters():
+    """Every non-whitespace character of the text corpora shipped with the package."""
+    chars = set()
+    for path in sorted((PACKAGE / "corpora").glob("*")):
+        if path.suffix in (".tsv", ".txt"):
+            chars.update(c for c in path.read_text(encoding="utf-8") if not c.isspace())
     return chars
 
 
@@ -50,6 +62,7 @@ def wanted_codepoints():
     ]
     points = {cp for lo, hi in ranges for cp in range(lo, hi + 1)}
     points.update(ord(c) for c in gb2312_hanzi())
+    points.update(ord(c) for c in corpus_characters())
     return points
 
 

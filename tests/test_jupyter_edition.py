@@ -1,0 +1,178 @@
+"""Jupyter 版笔记本（lesson_utils.jupyter_edition）：MyST 结构的转换规则，全书没有残留的 MyST 语法，
+公式编号与网页版一致，提交的 notebooks/ 与笔记本同步。"""
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from lesson_utils import jupyter_edition as je
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML = ROOT / "_build" / "html"
+
+
+@pytest.fixture(scope="module")
+def context():
+    return je.BookContext.load(ROOT)
+
+
+def book_notebooks(context):
+    return sorted(context.notebooks)
+
+
+def convert(text, context, docname="book/ch3/3-2-cnn"):
+    return je.convert_markdown(text, docname=docname, context=context)
+
+
+# ---------------------------------------------------------------- 单条规则
+
+
+def test_admonition_becomes_a_styled_div_whose_body_is_still_markdown(context):
+    text = "```{admonition} 原文注解\n:class: warning\n- **粗体** 与 $x^2$\n```\n"
+    out = convert(text, context)
+    assert out.startswith('<div class="alert alert-block alert-warning" style="border-left')
+    assert "\n\n**原文注解**\n\n- **粗体** 与 $x^2$\n\n</div>" in out
+    rendered = je.jupyter_renderer().render(out)
+    assert "<strong>粗体</strong>" in rendered and "<li>" in rendered
+
+
+def test_exercise_heading_and_collapsed_solution_with_nested_equation_reference(context):
+    text = (
+        "````{exercise}\n:label: ex-3-2-4\n\n题目\n````\n\n"
+        "````{solution} ex-3-2-4\n:class: dropdown\n\n见 {eq}`eq-conv-forward`。\n"
+        "```python\nx = 1\n```\n````\n"
+    )
+    out = convert(text, context)
+    number = context.equations["eq-conv-forward"]
+    assert out.startswith("#### 练习 3.2-4\n\n题目\n")
+    assert f"<details>\n<summary>解答</summary>\n\n见 ({number})。\n```python\nx = 1\n```" in out
+    assert out.rstrip().endswith("</details>")
+
+
+def test_labelled_equation_gets_the_book_number_as_a_tag(context):
+    text = "$$\ny = x\n$$ (eq-conv-size)\n"
+    assert (
+        convert(text, context) == f"$$\ny = x\n\\tag{{{context.equations['eq-conv-size']}}}\n$$\n"
+    )
+
+
+def test_citations_are_author_year_and_the_notebook_gets_a_reference_list(context):
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell(
+            "LSTM {cite:p}`hochreiter1997long`，{cite:t}`kingma2015adam`。"
+        )
+    ]
+    edition = je.convert_notebook(notebook, "book/ch3/3-3-rnn", context)
+    assert (
+        edition.cells[0].source == "LSTM [Hochreiter and Schmidhuber, 1997]，Kingma and Ba [2015]。"
+    )
+    references = edition.cells[-1].source
+    assert references.startswith("## 参考文献")
+    assert (
+        "- [Hochreiter and Schmidhuber, 1997] Sepp Hochreiter and Jürgen Schmidhuber." in references
+    )
+    assert references.index("Hochreiter") < references.index("Kingma")
+    assert "\\(" not in references  # Jupyter 会把 \( 当成行内公式
+    assert notebook.cells[0].source.startswith("LSTM {cite:p}")  # 原笔记本没被改动
+
+
+def test_doc_links_point_to_the_notebook_of_the_edition(context):
+    out = convert(
+        "见 {doc}`../ch3/3-1-feedforward-backprop` 与 {doc}`符号 <../notation>`。",
+        context,
+        docname="book/ch1/1-1-what-is-deep-learning",
+    )
+    title = context.titles["book/ch3/3-1-feedforward-backprop"]
+    assert f"[{title}](../ch3/3-1-feedforward-backprop.ipynb)" in out
+    assert "符号" in out and "{doc}" not in out
+
+
+def test_roles_inside_code_spans_and_math_are_left_alone(context):
+    text = "写法 `{eq}` 是代码；$\\begin{aligned}a\\end{aligned}$ 是公式。"
+    assert convert(text, context) == text
+
+
+def test_targets_and_comments_are_removed(context):
+    assert convert("(sec-x)=\n## 标题\n\n% 注释\n正文\n", context) == "## 标题\n\n正文\n"
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("{unknownrole}`x`", "unknownrole"),
+        ("```{unknowndirective}\nx\n```", "unknowndirective"),
+        ("{eq}`no-such-equation`", "no-such-equation"),
+        ("{cite:p}`no-such-key`", "no-such-key"),
+    ],
+)
+def test_unknown_constructs_raise_instead_of_leaking(context, text, name):
+    with pytest.raises(ValueError, match=name):
+        convert(text, context)
+
+
+def test_leftover_checker_finds_raw_myst():
+    raw = "```{note}\nx\n```\n\n见 {eq}`a`。\n\n(sec)=\n## T\n\n$$\nx\n$$ (eq-b)\n"
+    kinds = {kind for kind, _ in je.myst_leftovers(raw)}
+    assert len(kinds) == 4, kinds
+    assert je.myst_leftovers("$$\n\\begin{aligned}x\\end{aligned}\n$$\n\n`{eq}`") == []
+
+
+# ---------------------------------------------------------------- 全书
+
+
+def test_no_notebook_of_the_edition_shows_myst_syntax(context):
+    leftovers = {}
+    for docname in book_notebooks(context):
+        notebook = nbformat.read(ROOT / f"{docname}.ipynb", as_version=4)
+        edition = je.convert_notebook(notebook, docname, context)
+        found = [
+            x
+            for c in edition.cells
+            if c.cell_type == "markdown"
+            for x in je.myst_leftovers(c.source)
+        ]
+        if found:
+            leftovers[docname] = found
+    assert len(context.notebooks) >= 13
+    assert not leftovers, leftovers
+
+
+def test_exercise_and_solution_counts_survive_conversion(context):
+    for docname in book_notebooks(context):
+        notebook = nbformat.read(ROOT / f"{docname}.ipynb", as_version=4)
+        source = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+        edition = je.convert_notebook(notebook, docname, context)
+        text = "\n".join(c.source for c in edition.cells if c.cell_type == "markdown")
+        assert text.count("<summary>解答</summary>") == source.count("{solution}"), docname
+        assert len(re.findall(r"^#### 练习 \d+\.\d+-\d+", text, re.M)) == source.count("{exercise}")
+
+
+def test_equation_numbers_match_the_html_book(context):
+    if not (HTML / "index.html").exists():
+        pytest.fail("没有找到 _build/html：先运行 make book（make test 会自动先构建）")
+    in_html = {}
+    for page in (HTML / "book").rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        pattern = r'id="equation-([\w-]+)">\s*<span class="eqno">\((\d+)\)'
+        in_html.update({label: int(n) for label, n in re.findall(pattern, text)})
+    assert in_html, "网页版里没有编号公式"
+    assert {
+        label.lower(): n for label, n in context.equations.items()
+    } == in_html  # HTML 的 id 是小写
+
+
+def test_committed_edition_is_in_sync_with_the_book(context, tmp_path):
+    written = je.build_edition(tmp_path, ROOT)
+    committed = sorted((ROOT / je.EDITION_DIR).rglob("*.ipynb"))
+    assert [p.relative_to(tmp_path) for p in written] == [
+        p.relative_to(ROOT / je.EDITION_DIR) for p in committed
+    ], "notebooks/ 里的笔记本与书的目录不一致：运行 make edition"
+    stale = [
+        str(path.relative_to(ROOT))
+        for path, fresh in zip(committed, written)
+        if path.read_text(encoding="utf-8") != fresh.read_text(encoding="utf-8")
+    ]
+    assert not stale, f"这些 Jupyter 版笔记本过时了，运行 make edition：{stale}"
