@@ -3,9 +3,12 @@
     python tools/run_notebooks.py                      # book/ 下全部笔记本
     python tools/run_notebooks.py book/ch3/x.ipynb     # 指定的笔记本
 
-同时保存 ipywidgets 的状态，让 HTML 版也能画出控件的默认样子；打印每个笔记本的耗时（预算 ≤ 60 s）。
+设置 LESSON_UTILS_PRECOMPUTE=1：lesson_utils.explore 的控件在这时对网格上的每组取值预先画图，
+存进同一个输出的 text/html，网页书不需要内核或 ipywidgets 的状态就能切换。所以不把控件状态
+存进笔记本（它只会让网页多带一份默认图和 ipywidgets 的脚本）。打印每个笔记本的耗时（预算 ≤ 60 s）。
 """
 
+import os
 import subprocess
 import sys
 import time
@@ -24,18 +27,20 @@ def run(path):
         timeout=600,
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
-        store_widget_state=True,
+        store_widget_state=True,  # nbclient 需要它才能处理 Output 控件，存之前再删掉
         record_timing=False,
     )
     start = time.perf_counter()
     client.execute()
     elapsed = time.perf_counter() - start
+    notebook.metadata.pop("widgets", None)
     nbformat.write(notebook, path)
     print(f"{path.relative_to(ROOT)}: {elapsed:.1f} s")
     return elapsed
 
 
 def main(args):
+    os.environ["LESSON_UTILS_PRECOMPUTE"] = "1"  # 内核继承这个环境变量
     paths = [Path(a).resolve() for a in args] or sorted((ROOT / "book").rglob("*.ipynb"))
     paths = [p for p in paths if ".ipynb_checkpoints" not in p.parts]
     if len(paths) == 1:
