@@ -246,8 +246,11 @@ def selected(name, only):
     return any(part in name for part in ((only,) if isinstance(only, str) else only))
 
 
-def run(quick=False, repeats=None, seed=0, only=None):
-    """运行基准，返回 BenchRow 列表。only：只跑名称里含这些字符串的行（如 "LSTM"），None 为全部。"""
+def run(quick=False, repeats=None, seed=0, only=None, rounds=3):
+    """运行基准，返回 BenchRow 列表。only：只跑名称里含这些字符串的行（如 "LSTM"），None 为全部。
+
+    rounds 是两边轮流的轮数（见 race）；书页里的短基准用 1 轮、几次计时，几秒钟跑完。
+    """
     disable_tf32()
     repeats = repeats or (3 if quick else 21)
     rows, naive = cases(quick)
@@ -257,7 +260,7 @@ def run(quick=False, repeats=None, seed=0, only=None):
         synchronize = torch.cuda.synchronize if device.type == "cuda" else None
         for name, dtype, shape, target, make in rows:
             ours, reference = make(device, np.random.default_rng(seed))
-            ours_ms, reference_ms = race(ours, reference, repeats, synchronize)
+            ours_ms, reference_ms = race(ours, reference, repeats, synchronize, rounds=rounds)
             on_cpu = device.type == "cpu"  # 目标是与 CPU 上的 PyTorch 比；GPU 的行只报告
             results.append(
                 make_row(
@@ -269,7 +272,7 @@ def run(quick=False, repeats=None, seed=0, only=None):
     if not selected(name, only):
         return results
     vectorized, slow = make(None, np.random.default_rng(seed))
-    fast_ms, slow_ms = race(vectorized, slow, 3)
+    fast_ms, slow_ms = race(vectorized, slow, rounds, rounds=rounds)  # 朴素版很慢：每轮只计一次
     results.append(
         make_row(
             name, dtype, shape, fast_ms, "朴素循环", slow_ms, target, peak_megabytes(vectorized)
