@@ -212,3 +212,81 @@ def test_constant_factor_hint(capsys):
 
     check("3.1-4", mse_forgot_mean)
     assert "15 倍" in capsys.readouterr().out  # 5×3 个元素：差了 N·K 倍
+
+
+# ---------------------------------------------------------------- 得分与反馈的边界情况
+def test_check_result_counts_items_for_partial_credit(capsys):
+    conv_forward, conv_backward = reference("3.2-3")
+
+    def db_mean(dout, cache):
+        dx, dW, db = conv_backward(dout, cache)
+        return dx, dW, dout.mean(axis=(0, 2, 3))
+
+    result = check("3.2-3", conv_forward, db_mean)
+    assert (result.passed_items, result.total_items, result.score) == (3, 4, 0.75)
+    assert not result and result.status == "部分正确"
+    assert "3/4 项正确" in capsys.readouterr().out
+    full = check("3.2-3", conv_forward, conv_backward)
+    assert full and (full.passed_items, full.total_items, full.status) == (4, 4, "全部正确")
+
+
+def test_missing_term_is_not_called_a_zero_factor(capsys):
+    conv_forward, conv_backward = reference("3.2-3")
+
+    def db_zero(dout, cache):
+        dx, dW, _ = conv_backward(dout, cache)
+        return dx, dW, np.zeros(dout.shape[1])
+
+    check("3.2-3", conv_forward, db_zero)
+    out = capsys.readouterr().out
+    assert "✗ db" in out and "全是 0" in out and "0 倍" not in out
+
+
+def test_forward_gets_its_verdict_while_backward_is_a_stub(capsys):
+    conv_forward, _ = reference("3.2-3")
+    result = check("3.2-3", conv_forward, stub)
+    assert (result.passed_items, result.total_items, result.status) == (1, 4, "未完成")
+    out = capsys.readouterr().out
+    assert "1/4 项正确" in out and "因此没有检查：dx、dW、db" in out
+
+
+def test_an_exception_names_the_students_line(capsys):
+    def conv_forward_typo(x, W, b):
+        rows = x.reshape(-1, x.shape[1])
+        out = rows @ W[:, :, 0, 0] + b  # 少了 .T：形状不合
+        return out, None
+
+    result = check("3.2-3", conv_forward_typo, stub)
+    out = capsys.readouterr().out
+    assert result.status == "出错" and result.passed_items == 0
+    line = conv_forward_typo.__code__.co_firstlineno + 2  # 在笔记本里就是单元里的行号
+    assert f"conv_forward_typo 的第 {line} 行：out = rows @ W[:, :, 0, 0] + b" in out, out
+
+
+def test_transpose_hints_for_square_matrices_and_4d_weights(capsys):
+    step_forward, step_backward = reference("3.3-3")
+
+    def dW_hh_transposed(dh, cache):  # W_hh 是方阵：形状对，数值是转置
+        dx, dh_prev, dW_ih, dW_hh, db = step_backward(dh, cache)
+        return dx, dh_prev, dW_ih, dW_hh.T, db
+
+    check("3.3-3", step_forward, dW_hh_transposed)
+    out = capsys.readouterr().out
+    assert "✗ dW_hh" in out and "正好是正确值的转置" in out, out
+
+    conv_forward, conv_backward = reference("3.2-3")
+
+    def dW_swapped(dout, cache):  # (F, C, 1, 1) 写成了 (C, F, 1, 1)
+        dx, dW, db = conv_backward(dout, cache)
+        return dx, dW.transpose(1, 0, 2, 3), db
+
+    check("3.2-3", conv_forward, dW_swapped)
+    out = capsys.readouterr().out
+    assert "✗ dW：形状应为 (6, 3, 1, 1)，你的是 (3, 6, 1, 1)（像是转置了" in out, out
+
+
+def test_transpose_hint_for_square_4d_weights():
+    from lesson_utils.exercises import diagnose
+
+    W = np.random.default_rng(0).normal(size=(3, 3, 2, 2))
+    assert "前两个轴对调" in diagnose("dW", W.transpose(1, 0, 2, 3), W)

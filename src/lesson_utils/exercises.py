@@ -7,8 +7,11 @@
 还没写的函数（``raise NotImplementedError()``）会被礼貌地报告为“还没有完成”。
 """
 
+import sysconfig
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -22,56 +25,63 @@ from lesson_utils.verify import torch_leaves, torch_mlp, torch_recurrent
 class Exercise:
     title: str
     functions: tuple  # 学生要写的函数名，按 check 的参数顺序
-    checker: Callable  # checker(*functions) -> [(量的名字, 学生的结果, 参考结果), ...]
+    checker: Callable  # checker(*functions) 逐项交出 (量的名字, 学生的结果, 参考结果)
+    items: tuple  # 各项的名字，按交出的顺序；得分 = 通过的项数 / len(items)
 
 
 # ---------------------------------------------------------------- 3.1
+# 每个检查器是生成器：先算好参考值，再调用学生的前向、交出前向的各项，最后调用反向。
+# 这样反向还是桩（或出错）时，前向照样得到判定。
+
+
 def check_leaky_relu(forward, backward):
     rng = np.random.default_rng(1)
     x = rng.normal(size=(6, 5))
     x += np.where(x >= 0, 0.1, -0.1)  # 离开拐点：x = 0 处的导数取 1 还是 α 只是约定
     dout = rng.normal(size=x.shape)
-    out, cache = forward(x)
-    dx = backward(dout, cache)
     (x_t,) = torch_leaves("cpu", x)
     out_t = F.leaky_relu(x_t, 0.01)
     out_t.backward(to_torch(dout))
-    return [("out", out, out_t), ("dx", dx, x_t.grad)]
+    out, cache = forward(x)
+    yield "out", out, out_t
+    yield "dx", backward(dout, cache), x_t.grad
 
 
 def check_mse_loss(loss_fn):
     rng = np.random.default_rng(2)
     pred, target = rng.normal(size=(5, 3)), rng.normal(size=(5, 3))
-    loss, dpred = loss_fn(pred, target)
     (pred_t,) = torch_leaves("cpu", pred)
     loss_t = F.mse_loss(pred_t, to_torch(target))
     loss_t.backward()
-    return [("loss", loss, loss_t), ("dpred", dpred, pred_t.grad)]
+    loss, dpred = loss_fn(pred, target)
+    yield "loss", loss, loss_t
+    yield "dpred", dpred, pred_t.grad
 
 
 # ---------------------------------------------------------------- 3.2
 def check_conv1x1(forward, backward):
     rng = np.random.default_rng(3)
     x, W, b = rng.normal(size=(2, 3, 4, 5)), rng.normal(size=(6, 3, 1, 1)), rng.normal(size=6)
-    out, cache = forward(x, W, b)
     dout = rng.normal(size=(2, 6, 4, 5))
-    dx, dW, db = backward(dout, cache)
     x_t, W_t, b_t = torch_leaves("cpu", x, W, b)
     out_t = F.conv2d(x_t, W_t, b_t)
     out_t.backward(to_torch(dout))
-    return [("out", out, out_t), ("dx", dx, x_t.grad), ("dW", dW, W_t.grad), ("db", db, b_t.grad)]
+    out, cache = forward(x, W, b)
+    yield "out", out, out_t
+    dx, dW, db = backward(dout, cache)
+    yield from [("dx", dx, x_t.grad), ("dW", dW, W_t.grad), ("db", db, b_t.grad)]
 
 
 def check_global_avg_pool(forward, backward):
     rng = np.random.default_rng(4)
     x = rng.normal(size=(3, 4, 5, 6))
-    out, cache = forward(x)
     dout = rng.normal(size=(3, 4))
-    dx = backward(dout, cache)
     (x_t,) = torch_leaves("cpu", x)
     out_t = x_t.mean(dim=(2, 3))
     out_t.backward(to_torch(dout))
-    return [("out", out, out_t), ("dx", dx, x_t.grad)]
+    out, cache = forward(x)
+    yield "out", out, out_t
+    yield "dx", backward(dout, cache), x_t.grad
 
 
 # ---------------------------------------------------------------- 3.3
@@ -83,22 +93,22 @@ def check_rnn_steps(step_forward, step_backward):
     W_ih, W_hh = rng.normal(size=(H, D)) / 2, rng.normal(size=(H, H)) / 2
     b_ih, b_hh = rng.normal(size=H), rng.normal(size=H)
     dhs = rng.normal(size=(T, N, H))
+    layer = torch_recurrent("rnn", W_ih, W_hh, b_ih, b_hh, "cpu")
+    x_t, h0_t = torch_leaves("cpu", x, h0[None])
+    hs_t, _ = layer(x_t, h0_t)
+    hs_t.backward(to_torch(dhs))
     h, caches, hs = h0, [], []
     for t in range(T):
         h, cache = step_forward(x[t], h, W_ih, W_hh, b_ih, b_hh)
         hs.append(h)
         caches.append(cache)
+    yield "h_t（各时刻）", np.stack(hs), hs_t
     dx, dW_ih, dW_hh, db = np.zeros_like(x), 0.0, 0.0, 0.0
     dh_next = np.zeros((N, H))
     for t in reversed(range(T)):
         dx[t], dh_next, dWi, dWh, db_t = step_backward(dhs[t] + dh_next, caches[t])
         dW_ih, dW_hh, db = dW_ih + dWi, dW_hh + dWh, db + db_t
-    layer = torch_recurrent("rnn", W_ih, W_hh, b_ih, b_hh, "cpu")
-    x_t, h0_t = torch_leaves("cpu", x, h0[None])
-    hs_t, _ = layer(x_t, h0_t)
-    hs_t.backward(to_torch(dhs))
-    return [
-        ("h_t（各时刻）", np.stack(hs), hs_t),
+    yield from [
         ("dx_t（各时刻）", dx, x_t.grad),
         ("dh0", dh_next, h0_t.grad[0]),
         ("dW_ih（各时刻之和）", dW_ih, layer.weight_ih_l0.grad),
@@ -111,13 +121,13 @@ def check_embedding(forward, backward):
     rng = np.random.default_rng(6)
     E = rng.normal(size=(7, 3))
     ids = np.array([[1, 4, 1], [6, 1, 0]])  # 字 1 出现了三次
-    out, cache = forward(ids, E)
     dout = rng.normal(size=(2, 3, 3))
-    dE = backward(dout, cache)
     (E_t,) = torch_leaves("cpu", E)
     out_t = F.embedding(torch.tensor(ids), E_t)
     out_t.backward(to_torch(dout))
-    return [("out", out, out_t), ("dE", dE, E_t.grad)]
+    out, cache = forward(ids, E)
+    yield "out", out, out_t
+    yield "dE", backward(dout, cache), E_t.grad
 
 
 # ---------------------------------------------------------------- 3.4
@@ -134,7 +144,6 @@ def check_smoothed_discriminator(loss_and_grads):
     rng = np.random.default_rng(7)
     G, D = random_mlp([2, 8, 2], rng), random_mlp([2, 8, 1], rng)
     x_real, z = rng.normal(size=(16, 2)), rng.normal(size=(16, 2))
-    loss, grads = loss_and_grads(D, G, x_real, z, real_label=0.9)
     G_t, D_t = torch_mlp(G), torch_mlp(D)
     logits_real = D_t(to_torch(x_real))
     logits_fake = D_t(G_t(to_torch(z)).detach())
@@ -142,61 +151,124 @@ def check_smoothed_discriminator(loss_and_grads):
         logits_real, torch.full_like(logits_real, 0.9)
     ) + F.binary_cross_entropy_with_logits(logits_fake, torch.zeros_like(logits_fake))
     loss_t.backward()
-    items = [("损失", loss, loss_t)]
+    loss, grads = loss_and_grads(D, G, x_real, z, real_label=0.9)
+    grads = grads if isinstance(grads, dict) else {}
+    yield "损失", loss, loss_t
     for k, layer in enumerate(D_t[::2]):
-        items += [(f"dW{k}", grads.get(f"W{k}"), layer.weight.grad)]
-        items += [(f"db{k}", grads.get(f"b{k}"), layer.bias.grad)]
-    return items
+        yield f"dW{k}", grads.get(f"W{k}"), layer.weight.grad
+        yield f"db{k}", grads.get(f"b{k}"), layer.bias.grad
 
 
 def check_push_field(field):
     rng = np.random.default_rng(8)
     D = random_mlp([2, 8, 8, 1], rng)
     x = rng.normal(size=(10, 2))
-    ours = field(D, x)
     (x_t,) = torch_leaves("cpu", x)
     logits = torch_mlp(D)(x_t)
     F.binary_cross_entropy_with_logits(logits, torch.ones_like(logits), reduction="sum").backward()
-    return [("推动方向 −∂(−log D)/∂x", ours, -x_t.grad)]
+    yield "推动方向 −∂(−log D)/∂x", field(D, x), -x_t.grad
 
 
 EXERCISES = {
     "3.1-3": Exercise(
-        "Leaky ReLU", ("leaky_relu_forward", "leaky_relu_backward"), check_leaky_relu
+        "Leaky ReLU",
+        ("leaky_relu_forward", "leaky_relu_backward"),
+        check_leaky_relu,
+        ("out", "dx"),
     ),
-    "3.1-4": Exercise("均方误差损失", ("mse_loss",), check_mse_loss),
-    "3.2-3": Exercise("1×1 卷积", ("conv1x1_forward", "conv1x1_backward"), check_conv1x1),
+    "3.1-4": Exercise("均方误差损失", ("mse_loss",), check_mse_loss, ("loss", "dpred")),
+    "3.2-3": Exercise(
+        "1×1 卷积",
+        ("conv1x1_forward", "conv1x1_backward"),
+        check_conv1x1,
+        ("out", "dx", "dW", "db"),
+    ),
     "3.2-4": Exercise(
         "全局平均池化",
         ("global_avg_pool_forward", "global_avg_pool_backward"),
         check_global_avg_pool,
+        ("out", "dx"),
     ),
-    "3.3-3": Exercise("RNN 的单步", ("rnn_step_forward", "rnn_step_backward"), check_rnn_steps),
-    "3.3-4": Exercise("嵌入层", ("embedding_forward", "embedding_backward"), check_embedding),
+    "3.3-3": Exercise(
+        "RNN 的单步",
+        ("rnn_step_forward", "rnn_step_backward"),
+        check_rnn_steps,
+        ("h_t", "dx_t", "dh0", "dW_ih", "dW_hh", "db"),
+    ),
+    "3.3-4": Exercise(
+        "嵌入层", ("embedding_forward", "embedding_backward"), check_embedding, ("out", "dE")
+    ),
     "3.4-3": Exercise(
         "单边标签平滑的判别器损失",
         ("smoothed_discriminator_loss_and_grads",),
         check_smoothed_discriminator,
+        ("损失", "dW0", "db0", "dW1", "db1"),
     ),
-    "3.4-4": Exercise("判别器推动样本的方向", ("push_field",), check_push_field),
+    "3.4-4": Exercise("判别器推动样本的方向", ("push_field",), check_push_field, ("推动方向",)),
 }
 
 
+@dataclass(frozen=True)
 class CheckResult:
-    """check 的返回值：可以当布尔值用（``if check(...):``）；
-    作为笔记本单元的最后一个表达式时，不再多显示一行 True。"""
+    """一次检查的结果：逐项对照里通过了几项（``passed_items`` / ``total_items``）和中文反馈。
 
-    def __init__(self, passed):
-        self.passed = passed
+    可以当布尔值用（``if check(...):``，全部通过时为真）；``score`` 是 0 到 1 之间的得分。
+    作为笔记本单元的最后一个表达式时不再多显示一行——反馈已经打印过了。
+    """
+
+    exercise_id: str
+    passed_items: int
+    total_items: int
+    feedback: str
+    status: str  # "全部正确" / "部分正确" / "未完成" / "出错"
+
+    @property
+    def score(self):
+        return self.passed_items / self.total_items
 
     def __bool__(self):
-        return self.passed
-
-    def __repr__(self):
-        return f"CheckResult(passed={self.passed})"
+        return self.passed_items == self.total_items
 
     def _ipython_display_(self):
-        pass  # 反馈已经打印过了
+        pass
+
+
+def zero_hint(ours, reference):
+    if not np.any(ours) and np.any(np.abs(reference) > 1e-12):
+        return "\n    提示：你的结果全是 0——像是漏掉了这一项（直接写成了 0），而不是差一个常数倍。"
+    return ""
+
+
+def factor_hint(ours, reference):
+    nonzero = np.abs(reference) > 1e-12
+    if not nonzero.any():
+        return ""
+    ratios = ours[nonzero] / reference[nonzero]
+    ratio = ratios[0]
+    if np.isclose(ratio, 0.0) or np.isclose(ratio, 1.0):
+        return ""  # 全是 0 由 zero_hint 说明
+    if not np.allclose(ratios, ratio, rtol=1e-6):
+        return ""
+    return f"\n    提示：你的结果处处是正确值的 {ratio:.4g} 倍——检查求平均 / 求和或某个常数因子。"
+
+
+def transpose_hint(ours, reference):
+    """方阵（或前两个轴等长的 4 维权重）转置后形状不变，只能从数值上认出来。"""
+    if ours.ndim < 2 or ours.shape[0] != ours.shape[1]:
+        return ""
+    if np.allclose(ours, reference.swapaxes(0, 1)):
+        what = "转置" if ours.ndim == 2 else "前两个轴对调（输出与输入通道互换）"
+        return f"\n    提示：你的结果正好是正确值的{what}——形状相同，所以只能从数值上看出来。"
+    return ""
+
+
+def shape_hint(ours_shape, reference_shape):
+    if len(ours_shape) < 2 or ours_shape == reference_shape:
+        return ""
+    swapped = (reference_shape[1], reference_shape[0], *reference_shape[2:])
+    if ours_shape == swapped or (len(ours_shape) == 2 and ours_shape == reference_shape[::-1]):
+        return "（像是转置了：前两个轴对调）"
+    return ""
 
 
 def diagnose(name, ours, reference):
@@ -209,32 +281,58 @@ def diagnose(name, ours, reference):
     if not isinstance(ours, np.ndarray):
         return f"{name}：应为 NumPy 数组，你的是 {type(ours).__name__}。"
     if ours.shape != reference.shape:
-        hint = "（像是转置了）" if ours.shape == reference.shape[::-1] and ours.ndim == 2 else ""
+        hint = shape_hint(ours.shape, reference.shape)
         return f"{name}：形状应为 {reference.shape}，你的是 {ours.shape}{hint}。"
     row = compare(name, ours, reference)
     if row.passed:
         return None
+    ours = ours.astype(np.float64)
     where = np.unravel_index(np.argmax(np.abs(ours - reference)), reference.shape)
     message = (
         f"{name}：数值不对，最大绝对误差 {row.max_abs:.2e}，"
         f"例如位置 {tuple(int(i) for i in where)} 应为 {reference[where]:.6g}，"
         f"你的是 {ours[where]:.6g}。"
     )
-    nonzero = np.abs(reference) > 1e-12
-    if nonzero.any():
-        ratios = ours[nonzero] / reference[nonzero]
-        if np.allclose(ratios, ratios[0], rtol=1e-6) and not np.isclose(ratios[0], 1.0):
-            message += (
-                f"\n    提示：你的结果处处是正确值的 {ratios[0]:.4g} 倍——"
-                "检查求平均 / 求和或某个常数因子。"
-            )
-    if ours.ndim == 2 and ours.shape[0] == ours.shape[1] and np.allclose(ours, reference.T):
-        message += "\n    提示：你的结果是正确值的转置。"
-    return message
+    hints = (zero_hint, transpose_hint, factor_hint)
+    return message + next((h for h in (hint(ours, reference) for hint in hints) if h), "")
 
 
-def check(exercise_id, *functions):
-    """检查一个编程练习，打印中文反馈；返回 CheckResult，全部通过时为真。"""
+LIBRARY_DIRS = tuple(
+    str(Path(sysconfig.get_paths()[key]).resolve()) for key in ("stdlib", "purelib", "platlib")
+) + (str(Path(__file__).resolve().parent),)
+
+
+def student_frame(error):
+    """回溯里最后一个不属于 lesson_utils、标准库或第三方库的帧，即学生自己的那一行。"""
+    frames = [
+        f
+        for f in traceback.extract_tb(error.__traceback__)
+        if not str(Path(f.filename).resolve()).startswith(LIBRARY_DIRS)
+    ]
+    return frames[-1] if frames else None
+
+
+def describe_error(error):
+    """学生函数抛出的异常 → 一句中文，指出出错的是学生代码的哪一行。"""
+    if isinstance(error, StudentCodeError):
+        return str(error)  # 已经在学生的内核里描述好了（见 lesson_utils.grade）
+    frame = student_frame(error)
+    where = ""
+    if frame is not None:
+        line = (frame.line or "").strip()
+        where = f"\n    出错的是你的 {frame.name} 的第 {frame.lineno} 行：{line}"
+    if isinstance(error, NotImplementedError):
+        name = f" {frame.name}" if frame is not None else ""
+        return f"还没有完成：你的函数{name} 里还有 raise NotImplementedError()。"
+    return f"运行你的函数时出错——{type(error).__name__}: {error}{where}"
+
+
+class StudentCodeError(Exception):
+    """在另一个进程（学生的内核）里运行学生函数时出的错，消息已是中文描述。"""
+
+
+def evaluate(exercise_id, *functions):
+    """运行检查器，返回 CheckResult（不打印）。"""
     if exercise_id not in EXERCISES:
         raise ValueError(f"check: 没有编号为 {exercise_id!r} 的练习，已有：{', '.join(EXERCISES)}")
     exercise = EXERCISES[exercise_id]
@@ -244,21 +342,44 @@ def check(exercise_id, *functions):
             f"check: {header} 需要 {len(exercise.functions)} 个函数 "
             f"({', '.join(exercise.functions)})，实际传入了 {len(functions)} 个"
         )
+    return run_items(exercise_id, header, exercise.items, exercise.checker(*functions))
+
+
+def run_items(exercise_id, header, item_names, items):
+    """逐项取出 (名字, 学生的结果, 参考结果) 并判定。
+    中途出错时，已交出的项照常判定，其余记为未通过。"""
+    problems, done, error = [], 0, None
     try:
-        items = exercise.checker(*functions)
-    except NotImplementedError:
-        names = "、".join(exercise.functions)
-        print(f"{header} 还没有完成：{names} 里还有 raise NotImplementedError()。")
-        print("写好之后重新运行这个单元。")
-        return CheckResult(False)
-    except Exception as error:  # noqa: BLE001 —— 学生代码里的任何错误都要变成反馈，而不是一长串回溯
-        print(f"{header}：运行你的函数时出错——{type(error).__name__}: {error}")
-        return CheckResult(False)
-    problems = [p for p in (diagnose(*item) for item in items) if p is not None]
-    if problems:
-        print(f"{header}：{len(items) - len(problems)}/{len(items)} 项正确。")
-        for problem in problems:
-            print("  ✗ " + problem)
-        return CheckResult(False)
-    print(f"{header}：全部 {len(items)} 项与 PyTorch 一致。")
-    return CheckResult(True)
+        for item in items:
+            done += 1
+            problem = diagnose(*item)
+            if problem is not None:
+                problems.append(problem)
+    except Exception as exc:  # noqa: BLE001 —— 学生代码里的任何错误都要变成反馈，而不是一长串回溯
+        done, error = done, exc
+    total = len(item_names)
+    passed = done - len(problems)
+    lines = []
+    if error is None and not problems:
+        status = "全部正确"
+        lines.append(f"{header}：全部 {total} 项与 PyTorch 一致。")
+    else:
+        unfinished = isinstance(error, NotImplementedError) or (
+            isinstance(error, StudentCodeError) and "NotImplementedError" in str(error)
+        )
+        status = "未完成" if unfinished else ("出错" if error is not None else "部分正确")
+        lines.append(f"{header}：{passed}/{total} 项正确。")
+        lines += ["  ✗ " + p for p in problems]
+        if error is not None:
+            skipped = "、".join(item_names[done:]) if done < total else ""
+            lines.append("  ✗ " + describe_error(error))
+            if skipped:
+                lines.append(f"    因此没有检查：{skipped}。写好之后重新运行这个单元。")
+    return CheckResult(exercise_id, passed, total, "\n".join(lines), status)
+
+
+def check(exercise_id, *functions):
+    """检查一个编程练习，打印中文反馈；返回 CheckResult（全部通过时为真，带通过的项数）。"""
+    result = evaluate(exercise_id, *functions)
+    print(result.feedback)
+    return result
