@@ -9,7 +9,7 @@ ENV_STAMP := $(VENV)/.installed
 VENDOR_STAMP := _vendor/.installed
 JOBS ?= 2
 
-.PHONY: book pdf pdf-deps test seeds lint format export edition setup-cells notebooks verify bench assignments browser-deps lock clean help
+.PHONY: book pdf pdf-deps test seeds lint format export edition setup-cells notebooks verify bench assignments grade test-nbgrader browser-deps lock clean help
 
 help:
 	@echo "make book       构建 HTML 书（_build/html）"
@@ -24,6 +24,7 @@ help:
 	@echo "make verify     在每个可用设备（cpu、cuda）上把 lesson_utils.nn 与 PyTorch 对照"
 	@echo "make bench      速度基准：NumPy 对 PyTorch（同一次运行交替计时），结果写到 _build/bench.json"
 	@echo "make assignments 学生版（解答换成桩）与答案版的练习笔记本，写到 _build/assignments/"
+	@echo "make grade SUBMISSIONS=目录  批改学生交回的笔记本，写 _build/grades/grades.csv 与每人的反馈"
 
 $(ENV_STAMP): requirements.txt constraints.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -118,6 +119,15 @@ notebooks: $(ENV_STAMP)
 
 assignments: $(ENV_STAMP)
 	$(BIN)/python -m lesson_utils.assignments --out _build/assignments
+
+# 每份提交在新内核里运行（TIME_LIMIT 秒），再由评分进程自己的检查器逐题评分；
+# ASSIGNMENT=发下去的学生版笔记本 时只按它的检查单元出列（默认取各提交的并集）。
+SUBMISSIONS ?=
+TIME_LIMIT ?= 300
+grade: $(ENV_STAMP)
+	@test -n "$(SUBMISSIONS)" || { echo "用法：make grade SUBMISSIONS=放学生笔记本的目录"; exit 2; }
+	$(BIN)/python -m lesson_utils.grade "$(SUBMISSIONS)" --out _build/grades --time-limit $(TIME_LIMIT) \
+	    $(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)")
 
 verify: $(ENV_STAMP)
 	$(BIN)/python -m lesson_utils.verify
