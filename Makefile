@@ -75,7 +75,7 @@ test: $(ENV_STAMP) lint book browser-deps
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadscope \
 	    --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
-	    -m "not seeds" tests book
+	    -m "not seeds and not nbgrader" tests book
 
 # 种子测试：每页在三组别的种子下重跑，每个 claim(...) 断言的结论都必须照样成立（约为 make test 的 3 倍时间）。
 seeds: $(ENV_STAMP)
@@ -99,6 +99,11 @@ pdf: $(ENV_STAMP) pdf-deps
 	mkdir -p _build/pdf && cp _build/latex/book.pdf _build/pdf/book.pdf
 	$(BIN)/python tools/check_pdf.py _build/pdf/book.pdf _build/latex/book.log
 	@echo "PDF 已构建：_build/pdf/book.pdf"
+
+# nbgrader 自己的 generate → autograde → export（执行整本 3.1 笔记本两遍，几分钟），.ci/run 也运行它
+test-nbgrader: $(ENV_STAMP)
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
+	$(BIN)/python -m pytest -m nbgrader tests/test_nbgrader.py
 
 format: $(ENV_STAMP)
 	$(BIN)/ruff check --fix src tests book tools

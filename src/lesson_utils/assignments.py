@@ -80,12 +80,13 @@ def exercise_notebooks(root):
 
 
 def make_assignments(out_dir, root=None):
-    """写 student/ 与 answers/，返回 [(相对路径, 清掉的解答单元个数), ...]。"""
+    """写 student/、answers/ 与 nbgrader 课程目录 nbgrader/。
+    返回 [(相对路径, 清掉的解答单元个数), ...]。"""
     root = repo_root() if root is None else Path(root)
     out_dir = Path(out_dir)
     if out_dir.exists():
         shutil.rmtree(out_dir)
-    written = []
+    written, course = [], {}
     for path in exercise_notebooks(root):
         relative = path.relative_to(root / "book")
         notebook = nbformat.read(path, as_version=4)
@@ -95,6 +96,10 @@ def make_assignments(out_dir, root=None):
             target.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(version, target)
         written.append((relative.as_posix(), cleared))
+        course[path.stem] = notebook
+    from lesson_utils.nbgrader_course import write_course  # 它用本模块的标记常量
+
+    write_course(out_dir / "nbgrader", course)
     return written
 
 
@@ -106,6 +111,7 @@ def main(argv=None):
     for relative, cleared in written:
         print(f"{relative}：清掉 {cleared} 个解答单元")
     print(f"学生版在 {args.out}/student/，答案版在 {args.out}/answers/")
+    print(f"nbgrader 课程目录在 {args.out}/nbgrader/（source/ 与 nbgrader_config.py）")
     return 0
 
 
