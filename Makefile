@@ -126,13 +126,14 @@ assignments: $(ENV_STAMP)
 	$(BIN)/python -m lesson_utils.assignments --out _build/assignments
 
 # 每份提交在新内核里运行（TIME_LIMIT 秒），再由评分进程自己的检查器逐题评分；
-# ASSIGNMENT=发下去的学生版笔记本 时只按它的检查单元出列（默认取各提交的并集）。
+# ASSIGNMENT=发下去的学生版笔记本 时只按它的检查单元出列（默认取各提交的并集）；
+# SEED=整数 换掉“亲手实现各层”作业的隐藏形状（学生自查时用的是默认种子）。
 SUBMISSIONS ?=
 TIME_LIMIT ?= 300
 grade: $(ENV_STAMP)
 	@test -n "$(SUBMISSIONS)" || { echo "用法：make grade SUBMISSIONS=放学生笔记本的目录"; exit 2; }
 	$(BIN)/python -m lesson_utils.grade "$(SUBMISSIONS)" --out _build/grades --time-limit $(TIME_LIMIT) \
-	    $(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)")
+	    $(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)") $(if $(SEED),--seed $(SEED))
 
 verify: $(ENV_STAMP)
 	$(BIN)/python -m lesson_utils.verify

@@ -7,11 +7,12 @@
   ``hide-input`` 标签（学生要看见、要改它们）；Markdown 里的 ````{solution}```` 块整块删除；
   清空全部输出、执行计数与控件状态。检查单元 ``check(...)`` 原样保留，对未完成的练习会礼貌地提示。
 - ``answers/``：原样复制，含解答与输出，给教师。
+- ``student/layers/``、``answers/layers/``：“亲手实现各层”的作业
+  （见 lesson_utils.layer_assignments）。
+- ``nbgrader/``：以上全部作业的 nbgrader 课程目录（见 lesson_utils.nbgrader_course）。
 
-为什么自己实现而不调用 nbgrader：nbgrader 的 ClearSolutions 只是几十行的文本替换，
-nbgrader 本身却会带进 Jupyter 服务器扩展与数据库等一整套依赖。标记与 nbgrader 完全相同，
-用 nbgrader 的教师可以直接拿 ``answers/`` 里的笔记本作为 source 版本交给
-``nbgrader generate_assignment``。
+student/ 不经过 nbgrader：不用 nbgrader 的教师（make grade）不需要它的数据库与服务器；
+标记与 nbgrader 相同，用 nbgrader 的教师用 nbgrader/ 目录走 nbgrader 自己的流程。
 """
 
 import argparse
@@ -97,7 +98,19 @@ def make_assignments(out_dir, root=None):
             nbformat.write(version, target)
         written.append((relative.as_posix(), cleared))
         course[path.stem] = notebook
-    from lesson_utils.nbgrader_course import write_course  # 它用本模块的标记常量
+    # 它们用本模块的标记常量，所以在这里才导入
+    from lesson_utils.layer_assignments import LAYER_ASSIGNMENTS, layer_notebook
+    from lesson_utils.nbgrader_course import write_course
+
+    for name in LAYER_ASSIGNMENTS:
+        notebook = layer_notebook(name, root)
+        student, cleared = student_version(notebook)
+        for kind, version in (("student", student), ("answers", notebook)):
+            target = out_dir / kind / "layers" / f"{name}.ipynb"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(version, target)
+        written.append((f"layers/{name}.ipynb", cleared))
+        course[name] = notebook
 
     write_course(out_dir / "nbgrader", course)
     return written

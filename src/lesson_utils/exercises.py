@@ -18,7 +18,13 @@ import torch
 import torch.nn.functional as F
 
 from lesson_utils.compare import compare, to_numpy, to_torch
-from lesson_utils.verify import torch_leaves, torch_mlp, torch_recurrent
+from lesson_utils.verify import (
+    random_conv_problem,
+    random_recurrent_problem,
+    torch_leaves,
+    torch_mlp,
+    torch_recurrent,
+)
 
 
 @dataclass(frozen=True)
@@ -206,6 +212,165 @@ EXERCISES = {
     ),
     "3.4-4": Exercise("判别器推动样本的方向", ("push_field",), check_push_field, ("推动方向",)),
 }
+
+
+# ---------------------------------------------------------------- 亲手实现各层（3.1–3.3 的作业）
+# 学生从 `#| export` 单元生成的桩开始（lesson_utils.layer_assignments），自己写出本章的核心函数。
+# 形状随机、与笔记本里演示的例子不同；HIDDEN_SEED 决定形状，批改时可以换（make grade SEED=…）。
+HIDDEN_SEED = 2024
+
+
+def hidden_rng(salt):
+    return np.random.default_rng([HIDDEN_SEED, salt])
+
+
+def check_linear_layer(forward, backward):
+    rng = hidden_rng(1)
+    N, D, H = rng.integers(2, 9, size=3)
+    x, W, b = rng.normal(size=(N, D)), rng.normal(size=(H, D)), rng.normal(size=H)
+    dout = rng.normal(size=(N, H))
+    x_t, W_t, b_t = torch_leaves("cpu", x, W, b)
+    F.linear(x_t, W_t, b_t).backward(to_torch(dout))
+    out, cache = forward(x, W, b)
+    yield "out", out, F.linear(*torch_leaves("cpu", x, W, b))
+    dx, dW, db = backward(dout, cache)
+    yield from [("dx", dx, x_t.grad), ("dW", dW, W_t.grad), ("db", db, b_t.grad)]
+
+
+ACTIVATIONS = {"relu": torch.relu, "sigmoid": torch.sigmoid, "tanh": torch.tanh}
+
+
+def check_activations(*functions):
+    """functions: relu_forward, relu_backward, sigmoid_forward, …（按 ACTIVATIONS 的顺序）。"""
+    rng = hidden_rng(2)
+    x = rng.normal(size=tuple(rng.integers(2, 6, size=3))) * 3
+    x += np.where(x >= 0, 0.1, -0.1)  # 离开 ReLU 的拐点
+    dout = rng.normal(size=x.shape)
+    for k, (name, torch_fn) in enumerate(ACTIVATIONS.items()):
+        (x_t,) = torch_leaves("cpu", x)
+        out_t = torch_fn(x_t)
+        out_t.backward(to_torch(dout))
+        out, cache = functions[2 * k](x)
+        yield f"{name} out", out, out_t
+        yield f"{name} dx", functions[2 * k + 1](dout, cache), x_t.grad
+
+
+def check_softmax_ce_layer(loss_fn):
+    rng = hidden_rng(3)
+    N, K = rng.integers(2, 9, size=2)
+    logits, y = 5 * rng.normal(size=(N, K)), rng.integers(0, K, size=N)
+    (logits_t,) = torch_leaves("cpu", logits)
+    loss_t = F.cross_entropy(logits_t, torch.tensor(y))
+    loss_t.backward()
+    loss, dlogits = loss_fn(logits, y)
+    yield "loss", loss, loss_t
+    yield "dlogits", dlogits, logits_t.grad
+    big = 1000 * logits  # 数值稳定：±1000 量级的 logits 也要有限且正确
+    (big_t,) = torch_leaves("cpu", big)
+    loss_big_t = F.cross_entropy(big_t, torch.tensor(y))
+    loss_big_t.backward()
+    loss_big, dbig = loss_fn(big, y)
+    yield "loss（logits 放大 1000 倍）", loss_big, loss_big_t
+    yield "dlogits（logits 放大 1000 倍）", dbig, big_t.grad
+
+
+def check_conv2d_layer(forward, backward):
+    rng = hidden_rng(4)
+    x, W, b, options = random_conv_problem(rng, N=2)
+    x_t, W_t, b_t = torch_leaves("cpu", x, W, b)
+    out_t = F.conv2d(x_t, W_t, b_t, **options)
+    dout = rng.normal(size=out_t.shape)
+    out_t.backward(to_torch(dout))
+    out, cache = forward(x, W, b, **options)
+    yield "out", out, out_t
+    dx, dW, db = backward(dout, cache)
+    yield from [("dx", dx, x_t.grad), ("dW", dW, W_t.grad), ("db", db, b_t.grad)]
+
+
+def check_max_pool_layer(forward, backward):
+    rng = hidden_rng(5)
+    N, C = rng.integers(2, 4, size=2)
+    kernel, stride = (3, 2), (2, 1)  # 窗口重叠：一个像素可以从几个窗口各收到梯度
+    H, W_in = rng.integers(5, 10, size=2)
+    x = rng.permutation(N * C * H * W_in).reshape(N, C, H, W_in) / 7.0  # 互不相同：没有并列
+    (x_t,) = torch_leaves("cpu", x)
+    out_t = F.max_pool2d(x_t, kernel, stride)
+    dout = rng.normal(size=out_t.shape)
+    out_t.backward(to_torch(dout))
+    out, cache = forward(x, kernel, stride)
+    yield "out", out, out_t
+    yield "dx", backward(dout, cache), x_t.grad
+
+
+def check_recurrent_layer(kind):
+    state_names = ["dh0", "dc0"] if kind == "lstm" else ["dh0"]
+
+    def checker(forward, backward):
+        rng = hidden_rng(6 if kind == "rnn" else 7)
+        x, initial, weights = random_recurrent_problem(kind, rng)
+        layer = torch_recurrent(kind, *weights, "cpu")
+        x_t, *initial_t = torch_leaves("cpu", x, *[s[None] for s in initial])
+        hs_t, _ = layer(x_t, tuple(initial_t) if kind == "lstm" else initial_t[0])
+        dhs = rng.normal(size=hs_t.shape)
+        hs_t.backward(to_torch(dhs))
+        hs, cache = forward(x, *initial, *weights)
+        yield "hs", hs, hs_t
+        grads = backward(dhs, cache)
+        params = [
+            getattr(layer, f"{n}_l0").grad for n in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+        ]
+        names = ["dx", *state_names, "dW_ih", "dW_hh", "db_ih", "db_hh"]
+        references = [x_t.grad, *[s.grad[0] for s in initial_t], *params]
+        yield from zip(names, grads, references)
+
+    return checker
+
+
+LAYER_EXERCISES = {
+    "3.1-linear": Exercise(
+        "全连接层",
+        ("linear_forward", "linear_backward"),
+        check_linear_layer,
+        ("out", "dx", "dW", "db"),
+    ),
+    "3.1-activations": Exercise(
+        "激活函数",
+        tuple(f"{n}_{d}" for n in ACTIVATIONS for d in ("forward", "backward")),
+        check_activations,
+        tuple(f"{n} {q}" for n in ACTIVATIONS for q in ("out", "dx")),
+    ),
+    "3.1-softmax-ce": Exercise(
+        "softmax 交叉熵",
+        ("softmax_cross_entropy",),
+        check_softmax_ce_layer,
+        ("loss", "dlogits", "loss×1000", "dlogits×1000"),
+    ),
+    "3.2-conv2d": Exercise(
+        "卷积层",
+        ("conv2d_forward", "conv2d_backward"),
+        check_conv2d_layer,
+        ("out", "dx", "dW", "db"),
+    ),
+    "3.2-max-pool": Exercise(
+        "最大池化",
+        ("max_pool2d_forward", "max_pool2d_backward"),
+        check_max_pool_layer,
+        ("out", "dx"),
+    ),
+    "3.3-rnn": Exercise(
+        "RNN 层",
+        ("rnn_forward", "rnn_backward"),
+        check_recurrent_layer("rnn"),
+        ("hs", "dx", "dh0", "dW_ih", "dW_hh", "db_ih", "db_hh"),
+    ),
+    "3.3-lstm": Exercise(
+        "LSTM 层",
+        ("lstm_forward", "lstm_backward"),
+        check_recurrent_layer("lstm"),
+        ("hs", "dx", "dh0", "dc0", "dW_ih", "dW_hh", "db_ih", "db_hh"),
+    ),
+}
+EXERCISES.update(LAYER_EXERCISES)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ import nbformat
 import numpy as np
 from jupyter_client import KernelManager
 
+from lesson_utils import exercises
 from lesson_utils.exercises import EXERCISES, CheckResult, StudentCodeError, evaluate
 
 CHECK_CALL = re.compile(r"""\bcheck\(\s*["']([^"']+)["']""")
@@ -347,7 +348,12 @@ def main(argv=None):
     parser.add_argument(
         "--call-limit", type=float, default=30, help="评分时每次调用学生函数的秒数上限"
     )
+    parser.add_argument(
+        "--seed", type=int, help="“亲手实现各层”作业的隐藏形状用的种子（默认与学生自查时相同）"
+    )
     args = parser.parse_args(argv)
+    if args.seed is not None:
+        exercises.HIDDEN_SEED = args.seed
     ids = None
     if args.assignment:
         assignment = nbformat.read(args.assignment, as_version=4)

@@ -1,0 +1,193 @@
+"""“亲手实现各层”的作业：由 `#| export` 单元生成，学生版只有桩；检查器接受参考实现（就是
+lesson_utils.nn 本身），拒绝典型的错误实现并点出出错的那一项；形状与书里演示的不同。"""
+
+import nbformat
+import numpy as np
+import pytest
+
+from lesson_utils import nn
+from lesson_utils.assignments import BEGIN, student_version
+from lesson_utils.exercises import LAYER_EXERCISES, check
+from lesson_utils.layer_assignments import LAYER_ASSIGNMENTS, layer_notebook
+
+
+def run_code(notebook):
+    namespace = {}
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and not cell.source.startswith("check("):
+            exec(cell.source, namespace)  # noqa: S102 —— 本仓库生成的作业
+    return namespace
+
+
+@pytest.fixture(scope="module")
+def answers():
+    return {name: run_code(layer_notebook(name)) for name in LAYER_ASSIGNMENTS}
+
+
+def functions(namespace, exercise_id):
+    return [namespace[f] for f in LAYER_EXERCISES[exercise_id].functions]
+
+
+def namespace_of(answers, exercise_id):
+    name = next(n for n, spec in LAYER_ASSIGNMENTS.items() if exercise_id in spec.exercises)
+    return answers[name]
+
+
+def test_every_layer_exercise_belongs_to_one_assignment():
+    used = [e for spec in LAYER_ASSIGNMENTS.values() for e in spec.exercises]
+    assert sorted(used) == sorted(LAYER_EXERCISES)
+
+
+@pytest.mark.parametrize("exercise_id", LAYER_EXERCISES)
+def test_the_reference_implementation_passes(answers, exercise_id, capsys):
+    result = check(exercise_id, *functions(namespace_of(answers, exercise_id), exercise_id))
+    assert result and result.passed_items == result.total_items == len(
+        LAYER_EXERCISES[exercise_id].items
+    )
+    assert "全部" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name", LAYER_ASSIGNMENTS)
+def test_student_version_has_stubs_only_and_reports_unfinished(name, capsys):
+    answer = layer_notebook(name)
+    student, cleared = student_version(answer)
+    text = "\n".join(c.source for c in student.cells)
+    assert BEGIN not in text and cleared >= 2
+    stubbed = {f for e in LAYER_ASSIGNMENTS[name].exercises for f in LAYER_EXERCISES[e].functions}
+    assert text.count("raise NotImplementedError()") >= len(stubbed)
+    namespace = run_code(student)
+    for exercise_id in LAYER_ASSIGNMENTS[name].exercises:
+        result = check(exercise_id, *functions(namespace, exercise_id))
+        assert result.passed_items == 0 and result.status == "未完成"
+    assert "还没有完成" in capsys.readouterr().out
+
+
+def test_hidden_shapes_differ_from_the_single_source_examples():
+    notebook = nbformat.read("book/ch3/3-2-cnn.ipynb", as_version=4)
+    text = "\n".join(c.source for c in notebook.cells)
+    assert "hidden_rng" not in text  # 检查器的形状不在笔记本里
+
+
+def wrong_implementations(answers):
+    ns = {e: functions(namespace_of(answers, e), e) for e in LAYER_EXERCISES}
+    linear_forward, linear_backward = ns["3.1-linear"]
+    relu_f, relu_b, sig_f, sig_b, tanh_f, tanh_b = ns["3.1-activations"]
+    (softmax_ce,) = ns["3.1-softmax-ce"]
+    conv_f, conv_b = ns["3.2-conv2d"]
+    pool_f, pool_b = ns["3.2-max-pool"]
+    rnn_f, rnn_b = ns["3.3-rnn"]
+    lstm_f, lstm_b = ns["3.3-lstm"]
+
+    def linear_dW_flipped(dout, cache):  # x.T @ dout：形状 (D, H)
+        x, W, b = cache
+        return dout @ W, x.T @ dout, dout.sum(axis=0)
+
+    def linear_db_mean(dout, cache):
+        dx, dW, _ = linear_backward(dout, cache)
+        return dx, dW, dout.mean(axis=0)
+
+    def sigmoid_backward_forgot_one_minus(dout, cache):  # σ 而不是 σ(1−σ)（参考实现的 cache 是 σ）
+        return dout * cache
+
+    def relu_backward_passes_everything(dout, cache):
+        return dout
+
+    def softmax_ce_unstable(logits, y):  # 没有减去最大值：±1000 时溢出
+        with np.errstate(all="ignore"):
+            p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+            loss = -np.mean(np.log(p[np.arange(len(y)), y]))
+        d = p.copy()
+        d[np.arange(len(y)), y] -= 1
+        return loss, d / len(y)
+
+    def softmax_ce_sum(logits, y):  # 忘了对 N 求平均
+        loss, d = softmax_ce(logits, y)
+        return loss * len(y), d * len(y)
+
+    def conv_db_mean(dout, cache):
+        dx, dW, _ = conv_b(dout, cache)
+        return dx, dW, dout.mean(axis=(0, 2, 3))
+
+    def conv_dx_missing(dout, cache):
+        dx, dW, db = conv_b(dout, cache)
+        return np.zeros_like(dx), dW, db
+
+    def pool_backward_like_average(dout, cache):  # 梯度平分给窗口里的每个像素
+        x, out, kernel, stride = cache
+        return nn.avg_pool2d_backward(dout, nn.avg_pool2d_forward(x, kernel, stride)[1])
+
+    def pool_backward_overwrites(dout, cache):  # 重叠窗口：只记最后一份，而不是相加
+        x, out, kernel, stride = cache
+        dx = np.zeros_like(x)
+        for i in range(out.shape[2]):
+            for j in range(out.shape[3]):
+                r, c = i * stride[0], j * stride[1]
+                window = x[:, :, r : r + kernel[0], c : c + kernel[1]]
+                mask = window == out[:, :, i : i + 1, j : j + 1]
+                dx[:, :, r : r + kernel[0], c : c + kernel[1]] = (
+                    mask * dout[:, :, i : i + 1, j : j + 1]
+                )
+        return dx
+
+    def rnn_dh0_forgotten(dhs, cache):
+        grads = list(rnn_b(dhs, cache))
+        grads[1] = np.zeros_like(grads[1])
+        return tuple(grads)
+
+    def rnn_dW_hh_transposed(dhs, cache):
+        grads = list(rnn_b(dhs, cache))
+        grads[3] = grads[3].T
+        return tuple(grads)
+
+    def lstm_dc0_forgotten(dhs, cache):
+        grads = list(lstm_b(dhs, cache))
+        grads[2] = np.zeros_like(grads[2])
+        return tuple(grads)
+
+    def lstm_gate_order_swapped(dhs, cache):  # 把 i、f 两个门的行放反了
+        grads = list(lstm_b(dhs, cache))
+        H = grads[1].shape[1]
+        for k in (3, 4):
+            g = grads[k].copy()
+            g[:H], g[H : 2 * H] = grads[k][H : 2 * H], grads[k][:H]
+            grads[k] = g
+        return tuple(grads)
+
+    return {
+        "3.1-linear": [
+            ((linear_forward, linear_dW_flipped), "dW"),
+            ((linear_forward, linear_db_mean), "db"),
+        ],
+        "3.1-activations": [
+            ((relu_f, relu_backward_passes_everything, sig_f, sig_b, tanh_f, tanh_b), "relu dx"),
+            (
+                (relu_f, relu_b, sig_f, sigmoid_backward_forgot_one_minus, tanh_f, tanh_b),
+                "sigmoid dx",
+            ),
+        ],
+        "3.1-softmax-ce": [
+            ((softmax_ce_unstable,), "loss（logits 放大"),
+            ((softmax_ce_sum,), "loss"),
+        ],
+        "3.2-conv2d": [((conv_f, conv_db_mean), "db"), ((conv_f, conv_dx_missing), "dx")],
+        "3.2-max-pool": [
+            ((pool_f, pool_backward_like_average), "dx"),
+            ((pool_f, pool_backward_overwrites), "dx"),
+        ],
+        "3.3-rnn": [((rnn_f, rnn_dh0_forgotten), "dh0"), ((rnn_f, rnn_dW_hh_transposed), "dW_hh")],
+        "3.3-lstm": [
+            ((lstm_f, lstm_dc0_forgotten), "dc0"),
+            ((lstm_f, lstm_gate_order_swapped), "dW_ih"),
+        ],
+    }
+
+
+@pytest.mark.parametrize("exercise_id", LAYER_EXERCISES)
+def test_typical_wrong_implementations_are_rejected(answers, exercise_id, capsys):
+    cases = wrong_implementations(answers)[exercise_id]
+    assert len(cases) >= 2
+    for implementation, wrong_item in cases:
+        result = check(exercise_id, *implementation)
+        out = capsys.readouterr().out
+        assert not result and result.passed_items < result.total_items, out
+        assert "✗ " + wrong_item in out, out
