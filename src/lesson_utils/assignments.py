@@ -52,13 +52,20 @@ def clear_solution_code(source):
     return "\n".join(out)
 
 
-def student_version(notebook):
-    """返回学生版（新对象，不改原笔记本）和被清掉的解答单元个数。"""
+def student_version(notebook, docname=None):
+    """返回学生版（新对象，不改原笔记本）和被清掉的解答单元个数。
+
+    Markdown 里的解答块删掉后，其余 MyST（练习块、提示框、公式编号、引用）换成普通 Markdown
+    （issue 18 的 lesson_utils.jupyter_edition），在普通 Jupyter 与 Colab 里也能读；docname（如
+    book/ch3/3-2-cnn）用于解析页面间的链接。
+    """
+    from lesson_utils.jupyter_edition import convert_markdown
+
     student = nbformat.from_dict(notebook)
     cleared = 0
     for cell in student.cells:
         if cell.cell_type == "markdown":
-            cell.source = SOLUTION_BLOCK.sub("", cell.source)
+            cell.source = convert_markdown(SOLUTION_BLOCK.sub("", cell.source), docname)
         elif cell.cell_type == "code":
             if BEGIN in cell.source:
                 cell.source = clear_solution_code(cell.source)
@@ -73,10 +80,11 @@ def student_version(notebook):
 
 
 def exercise_notebooks(root):
+    """book/ 下所有含练习的笔记本（第 1–2 章只有概念、推导与实验题，也要学生版）。"""
     return sorted(
         path
         for path in (root / "book").rglob("*.ipynb")
-        if "_build" not in path.parts and BEGIN in path.read_text(encoding="utf-8")
+        if "_build" not in path.parts and "{exercise}" in path.read_text(encoding="utf-8")
     )
 
 
@@ -91,13 +99,15 @@ def make_assignments(out_dir, root=None):
     for path in exercise_notebooks(root):
         relative = path.relative_to(root / "book")
         notebook = nbformat.read(path, as_version=4)
-        student, cleared = student_version(notebook)
+        docname = path.relative_to(root).with_suffix("").as_posix()
+        student, cleared = student_version(notebook, docname)
         for kind, version in (("student", student), ("answers", notebook)):
             target = out_dir / kind / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(version, target)
         written.append((relative.as_posix(), cleared))
-        course[path.stem] = notebook
+        if cleared:  # 有编程练习的才进 nbgrader 课程
+            course[path.stem] = notebook
     # 它们用本模块的标记常量，所以在这里才导入
     from lesson_utils.layer_assignments import LAYER_ASSIGNMENTS, layer_notebook
     from lesson_utils.nbgrader_course import write_course
