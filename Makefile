@@ -52,9 +52,19 @@ $(WHEEL_STAMP): $(ENV_STAMP) pyproject.toml $(shell find src -name '*.py' -o -na
 	rm -rf build  # setuptools 的中间目录
 	touch $@
 
+
+# make book EDITION=student：学生版的书（没有解答与参考实现，下载的笔记本也没有），写到 _build/student/html
+EDITION ?=
 book: $(ENV_STAMP) $(VENDOR_STAMP) $(WHEEL_STAMP)
+ifeq ($(EDITION),student)
+	$(BIN)/python -m lesson_utils.student_edition _build/student-src
+	$(BIN)/jupyter-book build _build/student-src --path-output _build/student \
+	    --warningiserror --nitpick --keep-going
+	@echo "学生版的书已构建：_build/student/_build/html/index.html"
+else
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
 	@echo "书已构建：_build/html/index.html"
+endif
 
 lint: $(ENV_STAMP)
 	$(BIN)/ruff check src tests book tools
