@@ -200,7 +200,7 @@ class RemoteFunction:
 class Grade:
     student: str
     results: dict = field(default_factory=dict)  # 练习编号 → CheckResult
-    problems: list = field(default_factory=list)  # 运行笔记本时的问题（中文）
+    problems: list = field(default_factory=list)  # 运行笔记本时的问题：(简短说明, 详细说明)
 
     @property
     def total(self):
@@ -226,7 +226,7 @@ def grade_submission(path, exercise_ids, time_limit=300, call_limit=30):
     try:
         notebook = nbformat.read(path, as_version=4)
     except Exception as error:  # noqa: BLE001 —— 坏文件也要得到一行成绩
-        grade.problems.append(f"读不了这个笔记本：{type(error).__name__}: {error}")
+        grade.problems.append(("读不了", f"读不了这个笔记本：{type(error).__name__}: {error}"))
         grade.results = {i: zero(i, "笔记本无法读取，未评分。") for i in exercise_ids}
         return grade
     present = set(checked_ids(notebook))
@@ -257,20 +257,24 @@ def run_cells(kernel, notebook, grade, deadline, time_limit):
     for number, cell in enumerate(code_cells, start=1):
         remaining = deadline - time.monotonic()
         if remaining <= 0 or kernel.dead:
-            grade.problems.append(f"第 {number} 个代码单元起没有运行（时间用完或内核已停止）。")
+            detail = f"第 {number} 个代码单元起没有运行（时间用完或内核已停止）。"
+            grade.problems.append((f"单元 {number} 起未运行", detail))
             return
         status, detail = kernel.run(cell.source, remaining)
-        first_line = cell.source.strip().split("\n")[0][:60]
+        first_line = next((line for line in cell.source.split("\n") if line.strip()), "")[:50]
         if status == "error":
-            grade.problems.append(f"第 {number} 个代码单元（{first_line}）出错：{detail}")
+            long = f"第 {number} 个代码单元（{first_line}）出错：{detail}"
+            grade.problems.append((f"单元 {number} 出错", long))
         elif status == "timeout":
-            grade.problems.append(
+            long = (
                 f"第 {number} 个代码单元（{first_line}）运行超过时间限制 {time_limit:g} 秒，"
                 "已中断；后面的单元没有运行。"
             )
+            grade.problems.append((f"单元 {number} 超时", long))
             return
         elif status == "dead":
-            grade.problems.append(f"第 {number} 个代码单元（{first_line}）：{detail}")
+            long = f"第 {number} 个代码单元（{first_line}）：{detail}"
+            grade.problems.append((f"单元 {number} 内核退出", long))
             return
 
 
@@ -285,7 +289,7 @@ def write_csv(grades, exercise_ids, path):
         writer.writerow(["学生", *exercise_ids, "合计", "说明"])
         for grade in grades:
             notes = "；".join(
-                [p.split("：")[0] for p in grade.problems]
+                [short for short, _ in grade.problems]
                 + [f"{i} {r.status}" for i, r in grade.results.items() if not r]
             )
             scores = [score_text(grade.results[i].score) for i in exercise_ids]
@@ -303,7 +307,7 @@ def feedback_text(grade):
         lines.append("")
     if grade.problems:
         lines.append("运行笔记本时的问题：")
-        lines += ["  - " + p for p in grade.problems]
+        lines += ["  - " + long for _, long in grade.problems]
     else:
         lines.append("笔记本从头到尾运行没有出错。")
     return "\n".join(lines) + "\n"
