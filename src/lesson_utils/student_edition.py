@@ -13,13 +13,14 @@ import sys
 from pathlib import Path
 
 import nbformat
+import yaml
 
 from lesson_utils.assignments import BEGIN, SOLUTION_BLOCK, clear_solution_code
 from lesson_utils.export import repo_root
 
 CHECK_CELL = re.compile(r"""^(if\s+)?check\(\s*["']""")
-COPIED = ("book", "_config.yml", "_toc.yml", "references.bib")
-LINKED = ("tools", "_vendor")  # 本地 Sphinx 扩展与自带的 JS，原样使用
+COPIED = ("book", "_toc.yml", "references.bib", "pyproject.toml")
+LINKED = ("tools", "_vendor", "_build/dist")  # 本地 Sphinx 扩展、自带的 JS、随书的 wheel，原样使用
 
 
 def student_page(notebook):
@@ -52,7 +53,14 @@ def write_student_source(out_dir, root=None):
         else:
             shutil.copy2(source, out_dir / name)
     for name in LINKED:
+        (out_dir / name).parent.mkdir(parents=True, exist_ok=True)
         (out_dir / name).symlink_to((root / name).resolve(), target_is_directory=True)
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    # Colab 按钮打开的是 GitHub 上仓库里的 Jupyter 版（含解答），学生版不提供它
+    config.setdefault("launch_buttons", {})["colab_url"] = ""
+    (out_dir / "_config.yml").write_text(
+        yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
     changed = 0
     for path in sorted((out_dir / "book").rglob("*.ipynb")):
         notebook = nbformat.read(path, as_version=4)
