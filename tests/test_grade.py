@@ -99,7 +99,7 @@ def graded(tmp_path_factory):
         nbformat.write(notebook_of(cells), submissions / f"{student}.ipynb")
     (submissions / "unreadable.ipynb").write_text("{这不是 JSON", encoding="utf-8")
     out = tmp_path_factory.mktemp("grades")
-    grades = grade_folder(submissions, out, time_limit=15, call_limit=3)
+    grades = grade_folder(submissions, out, time_limit=25, call_limit=3)
     with open(out / "grades.csv", encoding="utf-8") as handle:
         rows = {row["学生"]: row for row in csv.DictReader(handle)}
     return out, grades, rows
