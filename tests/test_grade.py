@@ -99,7 +99,7 @@ def graded(tmp_path_factory):
         nbformat.write(notebook_of(cells), submissions / f"{student}.ipynb")
     (submissions / "unreadable.ipynb").write_text("{这不是 JSON", encoding="utf-8")
     out = tmp_path_factory.mktemp("grades")
-    grades = grade_folder(submissions, out, time_limit=25, call_limit=3)
+    grades = grade_folder(submissions, out, time_limit=25, call_limit=8)
     with open(out / "grades.csv", encoding="utf-8") as handle:
         rows = {row["学生"]: row for row in csv.DictReader(handle)}
     return out, grades, rows
@@ -147,7 +147,7 @@ def test_crashes_and_loops_are_reported_with_the_reason(graded):
     looping = feedback(graded, "looping")
     assert "超过时间限制" in looping and "没有找到函数 mse_loss" in looping
     looping_function = feedback(graded, "looping_function")
-    assert "运行超过 3 秒，已中断" in looping_function
+    assert "运行超过 8 秒，已中断" in looping_function
     assert '第 5 个代码单元（check("3.1-3"' in looping_function  # 笔记本里的检查也被中断
     assert 'check("3.1-3", …) 检查单元' in feedback(graded, "deleted_check")
 

@@ -59,22 +59,22 @@ def student_version(notebook, docname=None):
     （issue 18 的 lesson_utils.jupyter_edition），在普通 Jupyter 与 Colab 里也能读；docname（如
     book/ch3/3-2-cnn）用于解析页面间的链接。
     """
-    from lesson_utils.jupyter_edition import convert_markdown
+    from lesson_utils.jupyter_edition import convert_notebook
 
     student = nbformat.from_dict(notebook)
     cleared = 0
     for cell in student.cells:
         if cell.cell_type == "markdown":
-            cell.source = convert_markdown(SOLUTION_BLOCK.sub("", cell.source), docname)
-        elif cell.cell_type == "code":
-            if BEGIN in cell.source:
-                cell.source = clear_solution_code(cell.source)
-                tags = [t for t in cell.metadata.get("tags", []) if t != "hide-input"]
-                cell.metadata["tags"] = tags
-                if not tags:
-                    del cell.metadata["tags"]
-                cleared += 1
-            cell.outputs, cell.execution_count = [], None
+            cell.source = SOLUTION_BLOCK.sub("", cell.source)
+        elif cell.cell_type == "code" and BEGIN in cell.source:
+            cell.source = clear_solution_code(cell.source)
+            tags = [t for t in cell.metadata.get("tags", []) if t != "hide-input"]
+            cell.metadata["tags"] = tags
+            if not tags:
+                del cell.metadata["tags"]
+            cleared += 1
+    # 转换要读 glue 的输出（正文里引用的运行结果），所以先转换，它同时清空全部输出
+    student = convert_notebook(student, docname, keep_outputs=False)
     student.metadata.pop("widgets", None)  # 控件状态里存着运行结果（例如画好的图）
     return student, cleared
 
