@@ -32,9 +32,10 @@ import subprocess
 import sys
 
 WHEEL = "{wheel}"
+SITE = "{site}/wheels/"  # 本书网站上的 wheel
 SOURCES = [
     *sorted(glob.glob("{wheel_glob}")),  # 上传到当前文件夹的 wheel
-    "{site}/wheels/" + WHEEL,  # 本书网站
+    SITE + WHEEL,
     "git+{repository}",  # 源码仓库
 ]
 HELP = """没能自动安装 lesson_utils（可能连不上本书网站或 GitHub）。任选一种办法：
