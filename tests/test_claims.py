@@ -1,7 +1,9 @@
+import sys
+
 import numpy as np
 import pytest
 
-from lesson_utils.claims import ClaimFailed, claim, experiment_seeds, seed_shift
+from lesson_utils.claims import ClaimFailed, claim, experiment_seeds, glue, seed_shift
 from lesson_utils.devices import seed_everything
 
 
@@ -38,3 +40,10 @@ def test_bad_shift(monkeypatch, raw):
 def test_bad_seed_arguments(count, first):
     with pytest.raises(ValueError, match="count|first"):
         experiment_seeds(count, first)
+
+
+def test_glue_without_myst_nb_is_a_no_op(monkeypatch, capsys):
+    # Colab 与普通 Jupyter 没有 myst-nb：笔记本照样运行，只是正文的 {glue} 不会被替换
+    monkeypatch.setitem(sys.modules, "myst_nb", None)
+    assert glue("x", 1.5) is None
+    assert capsys.readouterr().out == ""

@@ -21,13 +21,8 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 GLOSSARY = ROOT / "book" / "glossary.md"
 
-# 本脚本可以改写的页面。3.1、3.4 节由别人在改，不在这里（见 issue 16 的说明）。
-NOTEBOOKS = [
-    *sorted((ROOT / "book" / "ch1").glob("*.ipynb")),
-    *sorted((ROOT / "book" / "ch2").glob("*.ipynb")),
-    ROOT / "book" / "ch3" / "3-2-cnn.ipynb",
-    ROOT / "book" / "ch3" / "3-3-rnn.ipynb",
-]
+# 本脚本改写的页面：每章的笔记本（只改 Markdown 单元）。
+NOTEBOOKS = sorted(p for ch in ("ch1", "ch2", "ch3") for p in (ROOT / "book" / ch).glob("*.ipynb"))
 MARKDOWN_PAGES = sorted((ROOT / "book").glob("ch*/index.md"))
 RENAME_PAGES = [ROOT / "book" / "references.md"]  # 只统一译名，不加链接
 

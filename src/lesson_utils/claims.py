@@ -52,3 +52,16 @@ def experiment_seeds(count, first=0):
     if not isinstance(first, int) or first < 0:
         raise ValueError(f"experiment_seeds: 参数 first 应为非负整数，实际为 {first!r}")
     return [first + seed_shift() + k for k in range(count)]
+
+
+def glue(name, value, display=False):
+    """把一次运行得到的数交给正文引用：正文里写 {glue:text}`name:.1f`，网页书替换成这个值。
+
+    就是 myst-nb 的 ``glue``（网页书构建时需要它）；没有装 myst-nb 的环境（Colab、普通 Jupyter）里
+    正文的引用不会被替换，这里也就什么都不用做——笔记本照样能运行。
+    """
+    try:
+        from myst_nb import glue as myst_glue
+    except ImportError:
+        return
+    myst_glue(name, value, display=display)
