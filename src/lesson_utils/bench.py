@@ -272,7 +272,8 @@ def run(quick=False, repeats=None, seed=0, only=None, rounds=3):
     if not selected(name, only):
         return results
     vectorized, slow = make(None, np.random.default_rng(seed))
-    fast_ms, slow_ms = race(vectorized, slow, rounds, rounds=rounds)  # 朴素版很慢：每轮只计一次
+    # 朴素版很慢，少计几次；但至少 3 次，取中位数才不怕某一次碰巧被打断
+    fast_ms, slow_ms = race(vectorized, slow, max(3, rounds), rounds=rounds)
     results.append(
         make_row(
             name, dtype, shape, fast_ms, "朴素循环", slow_ms, target, peak_megabytes(vectorized)

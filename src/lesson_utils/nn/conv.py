@@ -18,7 +18,9 @@ def conv2d_forward(x, W, b, stride=1, padding=0):
     x: (N, C, H, W)，W: (F, C, kh, kw)，b: (F,)，stride/padding: int 或 (高, 宽)
     →  out: (N, F, H_out, W_out)，cache 供 conv2d_backward 使用
     """
-    stride, padding, (H_out, W_out) = conv_arguments("conv2d_forward", x, W, b, stride, padding)
+    stride, padding, (H_out, W_out) = conv_arguments(
+        "conv2d_forward", x, W, b, stride, padding
+    )
     (ph, pw), F_ = padding, W.shape[0]
     x_pad = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
     W_rows = W.reshape(F_, -1)  # (F, C·kh·kw)：每个滤波器展平成一行
@@ -26,11 +28,15 @@ def conv2d_forward(x, W, b, stride=1, padding=0):
     out = np.empty((x.shape[0], F_, H_out, W_out), dtype=x.dtype)
     all_cols = []  # 反向传播求 dW 还要用它们；重算也行，但要多花一次 im2col 的时间
     for start in range(0, x.shape[0], CHUNK):
-        cols = im2col(x_pad[start : start + CHUNK], W.shape[2:], stride)  # (C·kh·kw, n·H_out·W_out)
+        cols = im2col(
+            x_pad[start : start + CHUNK], W.shape[2:], stride
+        )  # (C·kh·kw, n·H_out·W_out)
         all_cols.append(cols)
         out_rows = W_rows @ cols  # (F, n·H_out·W_out)：整块的卷积就是这一次矩阵乘法
         out_rows += b[:, None]
-        out[start : start + CHUNK] = out_rows.reshape(F_, -1, H_out, W_out).transpose(1, 0, 2, 3)
+        out[start : start + CHUNK] = out_rows.reshape(
+            F_, -1, H_out, W_out
+        ).transpose(1, 0, 2, 3)
     cache = (x_pad.shape, W, stride, padding, all_cols)
     return out, cache
 
@@ -42,7 +48,9 @@ def conv2d_backward(dout, cache):
     (ph, pw), W_rows = padding, W.reshape(F_, -1)
     H_out, W_out = output_size("conv2d_backward", (Hp, Wp), (kh, kw), stride, (0, 0))
     # W 也列进来：dout 与 W 的 dtype 必须一致（float32 的 dout 配 float64 的 W 会被悄悄提升）
-    check_shapes("conv2d_backward", dout=(dout, (N, F_, H_out, W_out)), W=(W, W.shape))
+    check_shapes(
+        "conv2d_backward", dout=(dout, (N, F_, H_out, W_out)), W=(W, W.shape)
+    )
 
     db = dout.sum(axis=(0, 2, 3))  # b[f] 加到了 f 号特征图的每个位置
     dW_rows = np.zeros_like(W_rows)
@@ -60,7 +68,9 @@ def im2col(x_pad, kernel, stride):
     """x_pad: (n, C, Hp, Wp) → cols: (C·kh·kw, n·H_out·W_out)，每一列是一个展平的窗口。"""
     win = windows(x_pad, kernel, stride)  # (n, C, H_out, W_out, kh, kw) 视图
     C, kh, kw = x_pad.shape[1], *kernel
-    return win.transpose(1, 4, 5, 0, 2, 3).reshape(C * kh * kw, -1)  # 这一步才真正复制
+    return win.transpose(1, 4, 5, 0, 2, 3).reshape(
+        C * kh * kw, -1
+    )  # 这一步才真正复制
 
 
 def col2im(dcols, dx_pad, kernel, stride):

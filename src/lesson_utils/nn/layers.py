@@ -12,7 +12,9 @@ def linear_forward(x, W, b):
 
     x: (N, D)，W: (H, D)，b: (H,)  →  out: (N, H)，cache = (x, W, b)
     """
-    check_shapes("linear_forward", x=(x, ("N", "D")), W=(W, ("H", "D")), b=(b, ("H",)))
+    check_shapes(
+        "linear_forward", x=(x, ("N", "D")), W=(W, ("H", "D")), b=(b, ("H",))
+    )
     out = x @ W.T + b
     cache = (x, W, b)
     return out, cache
@@ -21,7 +23,9 @@ def linear_forward(x, W, b):
 def linear_backward(dout, cache):
     """dout: (N, H)  →  dx: (N, D)，dW: (H, D)，db: (H,)（3.1 节的批量反向公式）。"""
     x, W, b = cache
-    check_shapes("linear_backward", dout=(dout, (x.shape[0], W.shape[0])), x=(x, x.shape))
+    check_shapes(
+        "linear_backward", dout=(dout, (x.shape[0], W.shape[0])), x=(x, x.shape)
+    )
     dx = dout @ W  # (N, H) @ (H, D)：每个输入收集它影响到的所有输出的梯度
     dW = dout.T @ x  # (H, N) @ (N, D)：N 个样本的外积之和
     db = dout.sum(axis=0)  # b 被广播到每一行，梯度就把每一行加起来

@@ -24,7 +24,9 @@ def softmax_cross_entropy(logits, y):
     dims = check_shapes("softmax_cross_entropy", logits=(logits, ("N", "K")))
     N, K = dims["N"], dims["K"]
     if N == 0 or K == 0:
-        raise ValueError(f"softmax_cross_entropy: logits 不能为空，实际形状为 {logits.shape}")
+        raise ValueError(
+            f"softmax_cross_entropy: logits 不能为空，实际形状为 {logits.shape}"
+        )
     check_labels("softmax_cross_entropy", "y", y, N, K)
     log_probs = log_softmax(logits)
     loss = np.mean(-log_probs[np.arange(N), y])
@@ -51,6 +53,8 @@ def bce_with_logits(logits, targets):
         )
     e = np.exp(-np.abs(logits))  # 在 (0, 1] 内：logits = ±1000 也不会上溢
     loss = np.mean(np.maximum(logits, 0) - logits * targets + np.log1p(e))
-    probs = np.where(logits >= 0, 1 / (1 + e), e / (1 + e))  # σ(s) 的两种写法，各在一侧精确
+    probs = np.where(
+        logits >= 0, 1 / (1 + e), e / (1 + e)
+    )  # σ(s) 的两种写法，各在一侧精确
     dlogits = (probs - targets) / logits.size
     return loss, dlogits

@@ -26,7 +26,9 @@ class LSTMCache(NamedTuple):
     W_ih: np.ndarray  # (4H, D)
     W_hh: np.ndarray  # (4H, H)
     states: np.ndarray  # (T + 1, N, H)，states[t] = h_t，含 h_0
-    cells: np.ndarray  # (T + 1, N, H)，cells[t] = c_t，含 c_0；cells[-1] 即 torch 的 c_n
+    cells: (
+        np.ndarray
+    )  # (T + 1, N, H)，cells[t] = c_t，含 c_0；cells[-1] 即 torch 的 c_n
     gates: np.ndarray  # (T, N, 4H)，激活之后的 i, f, g, o
     tanh_cells: np.ndarray  # (T, N, H)，tanh(c_t)
 
@@ -37,7 +39,9 @@ def lstm_forward(x, h0, c0, W_ih, W_hh, b_ih, b_hh):
     x: (T, N, D)，h0, c0: (N, H)，W_ih: (4H, D)，W_hh: (4H, H)，b_ih, b_hh: (4H,)
     →  hs: (T, N, H)，cache（LSTMCache，cache.cells[-1] 是最后的细胞状态）
     """
-    T, N, H = recurrent_arguments("lstm_forward", 4, x, h0, W_ih, W_hh, b_ih, b_hh, c0=c0)
+    T, N, H = recurrent_arguments(
+        "lstm_forward", 4, x, h0, W_ih, W_hh, b_ih, b_hh, c0=c0
+    )
     x_part = input_part(x, W_ih, b_ih + b_hh)  # (T, N, 4H)
     states = np.empty((T + 1, N, H), dtype=x.dtype)
     cells = np.empty((T + 1, N, H), dtype=x.dtype)

@@ -23,7 +23,9 @@ def conv2d_naive_forward(x, W, b, stride=1, padding=0):
         for f in range(F_):
             for i in range(H_out):
                 for j in range(W_out):
-                    window = x_pad[n, :, i * sh : i * sh + kh, j * sw : j * sw + kw]  # (C, kh, kw)
+                    window = x_pad[
+                        n, :, i * sh : i * sh + kh, j * sw : j * sw + kw
+                    ]  # (C, kh, kw)
                     out[n, f, i, j] = np.sum(window * W[f]) + b[f]
     cache = (x_pad, W, stride, padding)
     return out, cache
@@ -34,7 +36,9 @@ def conv2d_naive_backward(dout, cache):
     x_pad, W, (sh, sw), (ph, pw) = cache
     N, C, Hp, Wp = x_pad.shape
     F_, _, kh, kw = W.shape
-    out_size = output_size("conv2d_naive_backward", (Hp, Wp), (kh, kw), (sh, sw), (0, 0))
+    out_size = output_size(
+        "conv2d_naive_backward", (Hp, Wp), (kh, kw), (sh, sw), (0, 0)
+    )
     check_shapes("conv2d_naive_backward", dout=(dout, (N, F_, *out_size)))
     dx_pad = np.zeros_like(x_pad)
     dW = np.zeros_like(W)

@@ -13,7 +13,9 @@ def clip_grad_norm(grads, max_norm):
     grads: {名字: 数组}，原地修改。返回裁剪前的总范数，便于画图、监控梯度爆炸。
     """
     if not (np.isscalar(max_norm) and np.isfinite(max_norm) and max_norm > 0):
-        raise ValueError(f"clip_grad_norm: 参数 max_norm 应为正的有限数，实际为 {max_norm!r}")
+        raise ValueError(
+            f"clip_grad_norm: 参数 max_norm 应为正的有限数，实际为 {max_norm!r}"
+        )
     total = np.sqrt(sum(float(np.sum(g * g)) for g in grads.values()))
     scale = max_norm / (total + 1e-6)  # 与 torch 相同的 1e-6，避免除以 0
     if scale < 1:
@@ -30,8 +32,12 @@ class Adam:
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
         self.params, self.lr, self.betas, self.eps = params, lr, betas, eps
-        self.m = {name: np.zeros_like(p) for name, p in params.items()}  # 梯度的滑动平均
-        self.v = {name: np.zeros_like(p) for name, p in params.items()}  # 梯度平方的滑动平均
+        self.m = {
+            name: np.zeros_like(p) for name, p in params.items()
+        }  # 梯度的滑动平均
+        self.v = {
+            name: np.zeros_like(p) for name, p in params.items()
+        }  # 梯度平方的滑动平均
         self.steps = 0
 
     def step(self, grads):
@@ -50,6 +56,10 @@ class Adam:
                 )
             self.m[name] = beta1 * self.m[name] + (1 - beta1) * g
             self.v[name] = beta2 * self.v[name] + (1 - beta2) * g * g
-            m_hat = self.m[name] / (1 - beta1**self.steps)  # 偏差修正：m、v 从 0 出发，起初偏小
+            m_hat = self.m[name] / (
+                1 - beta1**self.steps
+            )  # 偏差修正：m、v 从 0 出发，起初偏小
             v_hat = self.v[name] / (1 - beta2**self.steps)
-            p -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)  # 每个参数按自己的梯度尺度走一步
+            p -= (
+                self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+            )  # 每个参数按自己的梯度尺度走一步

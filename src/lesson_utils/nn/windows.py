@@ -14,9 +14,13 @@ def as_pair(value, name, func, minimum):
     """把 int 或 (int, int) 规整为 (高, 宽) 两个整数，并检查它们不小于 minimum。"""
     pair = (value, value) if isinstance(value, (int, np.integer)) else tuple(value)
     if len(pair) != 2 or not all(isinstance(v, (int, np.integer)) for v in pair):
-        raise ValueError(f"{func}: 参数 {name} 应为整数或两个整数组成的元组，实际是 {value!r}")
+        raise ValueError(
+            f"{func}: 参数 {name} 应为整数或两个整数组成的元组，实际是 {value!r}"
+        )
     if min(pair) < minimum:
-        raise ValueError(f"{func}: 参数 {name} 的每一项应 ≥ {minimum}，实际是 {value!r}")
+        raise ValueError(
+            f"{func}: 参数 {name} 的每一项应 ≥ {minimum}，实际是 {value!r}"
+        )
     return int(pair[0]), int(pair[1])
 
 
@@ -24,17 +28,32 @@ def output_size(func, size, kernel, stride, padding):
     """(H_out, W_out) = ⌊(H + 2p − k) / s⌋ + 1；窗口比补零后的输入还大时报错。"""
     padded = (size[0] + 2 * padding[0], size[1] + 2 * padding[1])
     if kernel[0] > padded[0] or kernel[1] > padded[1]:
-        where = f"补零后的输入 {padded}（padding {padding}）" if any(padding) else f"输入 {padded}"
-        raise ValueError(f"{func}: 窗口 {kernel} 大于{where}，输入形状的高宽为 {tuple(size)}")
+        where = (
+            f"补零后的输入 {padded}（padding {padding}）"
+            if any(padding)
+            else f"输入 {padded}"
+        )
+        raise ValueError(
+            f"{func}: 窗口 {kernel} 大于{where}，输入形状的高宽为 {tuple(size)}"
+        )
     return tuple((padded[d] - kernel[d]) // stride[d] + 1 for d in range(2))
 
 
 def conv_arguments(func, x, W, b, stride, padding):
     """卷积的输入检查（朴素版与向量化版共用），返回 (stride, padding, (H_out, W_out))。"""
-    check_shapes(func, x=(x, ("N", "C", "H", "W")), W=(W, ("F", "C", "kh", "kw")), b=(b, ("F",)))
+    check_shapes(
+        func,
+        x=(x, ("N", "C", "H", "W")),
+        W=(W, ("F", "C", "kh", "kw")),
+        b=(b, ("F",)),
+    )
     stride = as_pair(stride, "stride", func, minimum=1)
     padding = as_pair(padding, "padding", func, minimum=0)
-    return stride, padding, output_size(func, x.shape[2:], W.shape[2:], stride, padding)
+    return (
+        stride,
+        padding,
+        output_size(func, x.shape[2:], W.shape[2:], stride, padding),
+    )
 
 
 def pool_arguments(func, x, kernel_size, stride):
