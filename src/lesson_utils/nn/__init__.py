@@ -26,7 +26,11 @@ from lesson_utils.nn.activations import (
 from lesson_utils.nn.conv import conv2d_backward, conv2d_forward
 from lesson_utils.nn.gru import gru_backward, gru_forward
 from lesson_utils.nn.layers import linear_backward, linear_forward
-from lesson_utils.nn.losses import bce_with_logits, log_softmax, softmax_cross_entropy
+from lesson_utils.nn.losses import (
+    bce_with_logits,
+    log_softmax,
+    softmax_cross_entropy,
+)
 from lesson_utils.nn.lstm import lstm_backward, lstm_forward
 from lesson_utils.nn.naive import (
     conv2d_naive_backward,
