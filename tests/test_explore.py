@@ -178,3 +178,18 @@ def test_precompute_draws_each_combination_once(monkeypatch):
     assert sorted(calls) == sorted(
         tuple(CONTROLS[n].grid[k] for n, k in zip(CONTROLS, key)) for key in ex.frame_keys(CONTROLS)
     )
+
+
+def test_widget_bundle_works_without_repr_mimebundle():
+    """ipywidgets 7（Colab 的默认版本）的控件没有 _repr_mimebundle_：照样给出 widget-view。"""
+
+    class OldWidget:
+        model_id = "abc123"
+
+        def __repr__(self):
+            return "VBox(...)"
+
+    bundle = ex.widget_bundle(OldWidget())
+    view = bundle["application/vnd.jupyter.widget-view+json"]
+    assert view == {"version_major": 2, "version_minor": 0, "model_id": "abc123"}
+    assert bundle["text/plain"] == "VBox(...)"

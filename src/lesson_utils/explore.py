@@ -365,6 +365,18 @@ def live_widget(fn, controls, drawn):
     return widgets.VBox([row, view])
 
 
+def widget_bundle(widget):
+    """控件的输出数据（mime bundle）：Jupyter 用其中的 widget-view 画出真的控件。
+
+    ipywidgets 8 有 ``_repr_mimebundle_``；7.x（Colab 的默认版本）没有，
+    就照它的 ``_ipython_display_`` 发出的内容自己拼出同样的字典。
+    """
+    if hasattr(widget, "_repr_mimebundle_"):
+        return widget._repr_mimebundle_()
+    view = {"version_major": 2, "version_minor": 0, "model_id": widget.model_id}
+    return {"text/plain": repr(widget), "application/vnd.jupyter.widget-view+json": view}
+
+
 def explore(fn, *, combine=(), max_frames=60, max_width=720, precompute=None, **controls):
     """显示一个交互图：Jupyter 里是 ipywidgets，网页书里是预先算好的控件（同一个输出）。
 
@@ -383,7 +395,7 @@ def explore(fn, *, combine=(), max_frames=60, max_width=720, precompute=None, **
     if precompute is None:
         precompute = os.environ.get(PRECOMPUTE_ENV) == "1"
     drawn = {}
-    bundle = live_widget(fn, controls, drawn)._repr_mimebundle_()
+    bundle = widget_bundle(live_widget(fn, controls, drawn))
     if precompute:
         frames, images = precompute_frames(fn, controls, keys, max_width, drawn)
         bundle["text/html"] = static_html(controls, combine, frames, images)
