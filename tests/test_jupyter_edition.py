@@ -29,13 +29,14 @@ def convert(text, context, docname="book/ch3/3-2-cnn"):
 # ---------------------------------------------------------------- 单条规则
 
 
-def test_admonition_becomes_a_styled_div_whose_body_is_still_markdown(context):
+def test_admonition_becomes_a_blockquote_whose_body_is_still_markdown(context):
+    # 引用块而不是 HTML 块：装了 jupyterlab-myst 的 JupyterLab 不排版 HTML 块里的公式
     text = "```{admonition} 原文注解\n:class: warning\n- **粗体** 与 $x^2$\n```\n"
     out = convert(text, context)
-    assert out.startswith('<div class="alert alert-block alert-warning" style="border-left')
-    assert "\n\n**原文注解**\n\n- **粗体** 与 $x^2$\n\n</div>" in out
+    assert out.startswith("> **原文注解**\n>\n> - **粗体** 与 $x^2$")
+    assert "<div" not in out
     rendered = je.jupyter_renderer().render(out)
-    assert "<strong>粗体</strong>" in rendered and "<li>" in rendered
+    assert "<blockquote>" in rendered and "<strong>粗体</strong>" in rendered and "<li>" in rendered
 
 
 def test_exercise_heading_and_collapsed_solution_with_nested_equation_reference(context):

@@ -8,7 +8,7 @@ Sphinx 渲染它们；在 Colab 或普通的 Jupyter 里，它们却显示成原
 ==========================  ==============================================================
 MyST                        Jupyter 版
 ==========================  ==============================================================
-提示框（admonition、note…）  带颜色左边框的 ``<div>``（标题加粗，内容仍是 Markdown）
+提示框（admonition、note…）  引用块（> 开头，标记加粗体标题，内容仍是 Markdown，公式照常排版）
 ``{exercise}`` ex-3-2-4     小标题“练习 3.2-4”
 ``{solution}``              ``<details><summary>解答</summary>…</details>``（点击展开）
 ``$$ … $$ (label)``         ``$$ … \\tag{12} $$``，编号与网页版相同（全书连续编号）
@@ -56,27 +56,22 @@ MYST_EXTENSIONS = {
     "substitution",
 }  # 同 _config.yml
 
-# 提示框的颜色：(边框色, 背景色)。背景半透明，在 JupyterLab 的暗色主题下文字仍然清楚。
-ADMONITION_STYLES = {
-    "note": ("#2f6fb0", "rgba(47, 111, 176, 0.08)"),
-    "warning": ("#d9822b", "rgba(217, 130, 43, 0.10)"),
-    "danger": ("#c0392b", "rgba(192, 57, 43, 0.08)"),
-    "tip": ("#2e8b57", "rgba(46, 139, 87, 0.08)"),
+# 提示框写成引用块（>）而不是带颜色的 <div>：HTML 块里的公式，JupyterLab（装了 jupyterlab-myst 时）
+# 不排版；引用块里的公式在 Jupyter、JupyterLab、Colab 与 GitHub 上都能排版。标题前不加表情符号：
+# 没有彩色表情字体的系统会显示成方框。
+ADMONITION_TITLES = {  # 提示框指令 → 没写标题时的默认标题
+    "admonition": "",
+    "note": "注意",
+    "seealso": "另见",
+    "important": "重要",
+    "tip": "提示",
+    "hint": "提示",
+    "warning": "警告",
+    "caution": "小心",
+    "attention": "注意",
+    "danger": "危险",
+    "error": "错误",
 }
-ADMONITION_KINDS = {  # 指令名或 :class: → (颜色, 默认标题)
-    "admonition": ("note", ""),
-    "note": ("note", "注意"),
-    "seealso": ("note", "另见"),
-    "important": ("tip", "重要"),
-    "tip": ("tip", "提示"),
-    "hint": ("tip", "提示"),
-    "warning": ("warning", "警告"),
-    "caution": ("warning", "小心"),
-    "attention": ("warning", "注意"),
-    "danger": ("danger", "危险"),
-    "error": ("danger", "错误"),
-}
-BOOTSTRAP_ALERT = {"note": "info", "warning": "warning", "danger": "danger", "tip": "success"}
 EXERCISE_LABEL = re.compile(r"^ex-(\d+)-(\d+)-(\d+)$")
 OPTION_LINE = re.compile(r"^:([\w-]+):\s*(.*)$")
 ROLE_TEXT_AND_TARGET = re.compile(r"^(.*?)\s*<([^<>]+)>$", re.S)
@@ -347,20 +342,11 @@ def convert_roles(segment, inline_tokens, state):
 # ---------------------------------------------------------------- 块级指令
 
 
-def styled_block(kind, title, body):
-    """提示框 → 带颜色左边框的 div。
-
-    div 与内容之间空一行，内容才按 Markdown 渲染（CommonMark 的 HTML 块规则）。
-    """
-    border, background = ADMONITION_STYLES[kind]
-    style = (
-        f"border-left: 4px solid {border}; background-color: {background}; "
-        "padding: 0.5em 1em; margin: 1em 0;"
-    )
-    heading = f"**{title}**\n\n" if title else ""
-    alert = BOOTSTRAP_ALERT[kind]  # 经典 Notebook 有 Bootstrap 的 alert 样式
-    opening = f'<div class="alert alert-block alert-{alert}" style="{style}">'
-    return f"{opening}\n\n{heading}{body}\n\n</div>"
+def styled_block(title, body):
+    """提示框 → 引用块：第一行是加粗的标题，其余每行前面加 “> ”，内容仍按 Markdown 渲染。"""
+    heading = [f"**{title}**", ""] if title else []
+    lines = [*heading, *body.strip("\n").splitlines()]
+    return "\n".join(f"> {line}" if line else ">" for line in lines)
 
 
 def convert_directive(token, state):
@@ -368,11 +354,8 @@ def convert_directive(token, state):
     body = (
         convert_markdown_state(body, state) if name not in ("math", "code-block", "code") else body
     )
-    if name in ADMONITION_KINDS:
-        kind, default_title = ADMONITION_KINDS[name]
-        for css_class in str(options.get("class", "")).split():
-            kind = ADMONITION_KINDS.get(css_class, (kind,))[0]
-        return styled_block(kind, argument or default_title, body)
+    if name in ADMONITION_TITLES:
+        return styled_block(argument or ADMONITION_TITLES[name], body)
     if name == "exercise":
         title = exercise_title(options["label"]) if "label" in options else "练习"
         if argument:
