@@ -52,6 +52,24 @@ def clear_solution_code(source):
     return "\n".join(out)
 
 
+def remove_solutions(cell):
+    """就地删掉一个单元里的解答：Markdown 的解答块删去，参考实现换成桩（并露出代码）。
+
+    返回这个单元是否是被换成桩的解答代码单元。
+    """
+    if cell.cell_type == "markdown":
+        cell.source = SOLUTION_BLOCK.sub("", cell.source)
+        return False
+    if cell.cell_type != "code" or BEGIN not in cell.source:
+        return False
+    cell.source = clear_solution_code(cell.source)
+    tags = [t for t in cell.metadata.get("tags", []) if t != "hide-input"]
+    cell.metadata["tags"] = tags
+    if not tags:
+        del cell.metadata["tags"]
+    return True
+
+
 def student_version(notebook, docname=None):
     """返回学生版（新对象，不改原笔记本）和被清掉的解答单元个数。
 
@@ -62,17 +80,7 @@ def student_version(notebook, docname=None):
     from lesson_utils.jupyter_edition import convert_notebook
 
     student = nbformat.from_dict(notebook)
-    cleared = 0
-    for cell in student.cells:
-        if cell.cell_type == "markdown":
-            cell.source = SOLUTION_BLOCK.sub("", cell.source)
-        elif cell.cell_type == "code" and BEGIN in cell.source:
-            cell.source = clear_solution_code(cell.source)
-            tags = [t for t in cell.metadata.get("tags", []) if t != "hide-input"]
-            cell.metadata["tags"] = tags
-            if not tags:
-                del cell.metadata["tags"]
-            cleared += 1
+    cleared = sum(remove_solutions(cell) for cell in student.cells)
     # 转换要读 glue 的输出（正文里引用的运行结果），所以先转换，它同时清空全部输出
     student = convert_notebook(student, docname, keep_outputs=False)
     student.metadata.pop("widgets", None)  # 控件状态里存着运行结果（例如画好的图）

@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from lesson_utils.assignments import BEGIN, SOLUTION_BLOCK, clear_solution_code
+from lesson_utils.assignments import remove_solutions
 from lesson_utils.export import repo_root
 
 CHECK_CELL = re.compile(r"""^(if\s+)?check\(\s*["']""")
@@ -27,14 +27,8 @@ def student_page(notebook):
     """一页笔记本的学生版（新对象）：解答删掉，参考实现换成桩，检查单元没有输出。"""
     page = nbformat.from_dict(notebook)
     for cell in page.cells:
-        if cell.cell_type == "markdown":
-            cell.source = SOLUTION_BLOCK.sub("", cell.source)
-        elif cell.cell_type == "code" and BEGIN in cell.source:
-            cell.source = clear_solution_code(cell.source)
-            tags = [t for t in cell.metadata.get("tags", []) if t != "hide-input"]
-            cell.metadata["tags"] = tags
-            cell.outputs, cell.execution_count = [], None
-        elif cell.cell_type == "code" and CHECK_CELL.match(cell.source):
+        stubbed = remove_solutions(cell)
+        if stubbed or (cell.cell_type == "code" and CHECK_CELL.match(cell.source)):
             cell.outputs, cell.execution_count = [], None
     return page
 
