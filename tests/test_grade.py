@@ -160,11 +160,33 @@ def test_tampering_inside_the_notebook_does_not_change_the_grade(graded):
 def test_codec_round_trip_and_refuses_pickles():
     import numpy as np
 
-    value = (np.arange(6.0).reshape(2, 3), {"W0": np.ones(2)}, 0.5, None, np.float64(2.0))
+    value = (np.arange(6.0).reshape(2, 3), {"W0": np.ones(2)}, 0.5, None, np.float64(2.0), "ns")
     back = decode(encode(value))
-    assert np.array_equal(back[0], value[0]) and back[2:] == (0.5, None, 2.0)
+    assert np.array_equal(back[0], value[0]) and back[2:] == (0.5, None, 2.0, "ns")
     with pytest.raises(TypeError, match="不能传送"):
         encode(object())
     handles = []
     tree = encode([object()], keep=lambda obj: handles.append(obj) or len(handles) - 1)
     assert repr(decode(tree)[0]) == "<学生内核里的 object 对象>"
+
+
+def test_a_layer_assignment_is_graded_through_the_students_kernel(tmp_path):
+    """3.4 的“亲手实现各层”作业：参数是字典、缓存是列表、loss 是字符串，都要能在两个进程之间传送。
+    答案版得满分；生成器的 minimax 写错了符号的那份只在 minimax 的各项上失分。"""
+    from lesson_utils.layer_assignments import layer_notebook
+
+    answer = layer_notebook("3-4-layers")
+    wrong = nbformat.from_dict(answer)
+    for cell in wrong.cells:
+        if "value, dlogits = -bce, -dlogits" in cell.source:
+            cell.source = cell.source.replace("-bce, -dlogits", "bce, dlogits")
+    assert wrong != answer
+    submissions = tmp_path / "submissions"
+    submissions.mkdir()
+    nbformat.write(answer, submissions / "right.ipynb")
+    nbformat.write(wrong, submissions / "minimax_sign.ipynb")
+    grades = {g.student: g for g in grade_folder(submissions, tmp_path / "out", time_limit=120)}
+    assert [r.score for r in grades["right"].results.values()] == [1, 1, 1]
+    gan = grades["minimax_sign"].results["3.4-gan"]
+    assert (gan.passed_items, gan.total_items) == (10, 15), gan.feedback
+    assert "✗ G（minimax）: 损失" in gan.feedback and "✗ G（ns）" not in gan.feedback

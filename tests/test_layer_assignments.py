@@ -77,6 +77,9 @@ def wrong_implementations(answers):
     pool_f, pool_b = ns["3.2-max-pool"]
     rnn_f, rnn_b = ns["3.3-rnn"]
     lstm_f, lstm_b = ns["3.3-lstm"]
+    (bce,) = ns["3.4-bce"]
+    mlp_f, mlp_b = ns["3.4-mlp"]
+    discriminator, generator = ns["3.4-gan"]
 
     def linear_dW_flipped(dout, cache):  # x.T @ dout：形状 (D, H)
         x, W, b = cache
@@ -153,7 +156,45 @@ def wrong_implementations(answers):
             grads[k] = g
         return tuple(grads)
 
+    def bce_naive(logits, targets):  # 照定义写 log σ 与 log(1 − σ)：±1000 时得到 inf / nan
+        with np.errstate(all="ignore"):
+            probs = 1 / (1 + np.exp(-logits))
+            loss = -np.mean(targets * np.log(probs) + (1 - targets) * np.log(1 - probs))
+        return loss, (probs - targets) / logits.size
+
+    def bce_gradient_not_averaged(logits, targets):  # 损失取了平均，梯度却没有除以元素个数
+        loss, dlogits = bce(logits, targets)
+        return loss, dlogits * logits.size
+
+    def mlp_relu_on_output(params, x):  # 最后一层也加了 ReLU
+        out, caches = mlp_f(params, x)
+        return np.maximum(out, 0), caches
+
+    def mlp_backward_skips_relu(dout, caches):  # 反向时忘了乘 ReLU 的导数
+        grads = {}
+        for k in reversed(range(len(caches))):
+            dout, grads[f"W{k}"], grads[f"b{k}"] = nn.linear_backward(dout, caches[k][0])
+        return dout, grads
+
+    def discriminator_real_half_only(D, G, x_real, z):  # 只有真样本那一半的梯度
+        logits, cache = mlp_f(D, x_real)
+        loss_real, dlogits = bce(logits, np.ones_like(logits))
+        loss, _ = discriminator(D, G, x_real, z)
+        return loss, mlp_b(dlogits, cache)[1]
+
+    def generator_minimax_sign_flipped(D, G, z, loss="ns"):  # log(1 − D) 写成了 BCE(s, 0)
+        if loss == "ns":
+            return generator(D, G, z, loss)
+        value, grads = generator(D, G, z, loss)
+        return -value, {name: -g for name, g in grads.items()}
+
     return {
+        "3.4-bce": [((bce_naive,), "loss（logits 放大"), ((bce_gradient_not_averaged,), "dlogits")],
+        "3.4-mlp": [((mlp_relu_on_output, mlp_b), "out"), ((mlp_f, mlp_backward_skips_relu), "dx")],
+        "3.4-gan": [
+            ((discriminator_real_half_only, generator), "D: dW0"),
+            ((discriminator, generator_minimax_sign_flipped), "G（minimax）: 损失"),
+        ],
         "3.1-linear": [
             ((linear_forward, linear_dW_flipped), "dW"),
             ((linear_forward, linear_db_mean), "db"),
@@ -191,3 +232,24 @@ def test_typical_wrong_implementations_are_rejected(answers, exercise_id, capsys
         out = capsys.readouterr().out
         assert not result and result.passed_items < result.total_items, out
         assert "✗ " + wrong_item in out, out
+
+
+def test_later_functions_call_the_students_own_earlier_ones(capsys):
+    """3.4 的 GAN 函数调用的是学生写的 mlp_forward/backward 与 bce_with_logits，
+    而不是从 lesson_utils.nn 导入的参考实现：那里写错了，这里也应当不通过。"""
+    notebook = layer_notebook("3-4-layers")
+    imports = [
+        line for c in notebook.cells if c.cell_type == "code" for line in c.source.split("\n")
+    ]
+    targets = {
+        f for e in LAYER_ASSIGNMENTS["3-4-layers"].exercises for f in LAYER_EXERCISES[e].functions
+    }
+    assert not [
+        line
+        for line in imports
+        if line.startswith("from lesson_utils") and any(t in line for t in targets)
+    ]
+    namespace = run_code(notebook)
+    namespace["bce_with_logits"] = lambda logits, targets: (0.0, np.zeros_like(logits))
+    result = check("3.4-gan", *functions(namespace, "3.4-gan"))
+    assert result.passed_items == 0, capsys.readouterr().out

@@ -164,3 +164,38 @@ def test_bce_with_logits_rejects_bad_input():
         bce_with_logits(np.zeros((0, 1)), np.zeros((0, 1)))
     with pytest.raises(ValueError, match="NumPy 数组"):
         bce_with_logits([0.0, 1.0], np.zeros(2))
+
+
+def test_mlp_and_gan_reject_bad_input():
+    from lesson_utils.nn import (
+        discriminator_loss_and_grads,
+        generator_loss_and_grads,
+        init_mlp,
+        mlp_backward,
+        mlp_forward,
+    )
+
+    rng = np.random.default_rng(0)
+    G, D = init_mlp([3, 8, 2], rng), init_mlp([2, 8, 1], rng)
+    x, z = rng.normal(size=(5, 2)), rng.normal(size=(4, 3))
+    with pytest.raises(ValueError, match=r"维度 输入维 不一致.*x 的形状 \(4, 3\)"):
+        mlp_forward(D, z)
+    with pytest.raises(ValueError, match=r"键应为 W0, b0.*\['W0', 'W1', 'b0'\]"):
+        mlp_forward({"W0": D["W0"], "b0": D["b0"], "W1": D["W1"]}, x)
+    with pytest.raises(ValueError, match=r"params\['b0'\]"):
+        mlp_forward({**D, "b0": np.zeros(7)}, x)  # 会悄悄广播的错误偏置
+    with pytest.raises(ValueError, match="字典"):
+        mlp_forward([D["W0"], D["b0"]], x)
+    out, caches = mlp_forward(D, x)
+    with pytest.raises(ValueError, match=r"mlp_backward: 参数 dout 应为 2 维数组，形状 \(5, 1\)"):
+        mlp_backward(out[:, 0], caches)  # (5,) 与 (5, 1) 相减会广播成 (5, 5)
+    with pytest.raises(ValueError, match="sizes"):
+        init_mlp([3], rng)
+    with pytest.raises(ValueError, match=r"discriminator_loss_and_grads: .*x_real 的形状 \(5, 3\)"):
+        discriminator_loss_and_grads(D, G, rng.normal(size=(5, 3)), z)
+    with pytest.raises(ValueError, match=r"generator_loss_and_grads: .*z 的形状 \(5, 2\)"):
+        generator_loss_and_grads(D, G, x)
+    with pytest.raises(ValueError, match=r"D\['W1'\] 的形状应为 \(1, D 的 h1\)"):
+        generator_loss_and_grads(init_mlp([2, 8, 3], rng), G, z)  # 判别器要输出 1 个 logit
+    with pytest.raises(ValueError, match="'ns' 或 'minimax'"):
+        generator_loss_and_grads(D, G, z, loss="wgan")

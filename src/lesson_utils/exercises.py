@@ -20,9 +20,11 @@ import torch.nn.functional as F
 from lesson_utils.compare import compare, to_numpy, to_torch
 from lesson_utils.verify import (
     random_conv_problem,
+    random_mlp,
     random_recurrent_problem,
     torch_leaves,
     torch_mlp,
+    torch_mlp_grads,
     torch_recurrent,
 )
 
@@ -137,13 +139,14 @@ def check_embedding(forward, backward):
 
 
 # ---------------------------------------------------------------- 3.4
-def random_mlp(sizes, rng):
-    """与 3.4 节 init_mlp 同样布局（W0, b0, W1, b1, …）的参数，偏置非零。"""
-    params = {}
-    for k, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-        params[f"W{k}"] = rng.normal(size=(fan_out, fan_in)) / np.sqrt(fan_in)
-        params[f"b{k}"] = 0.1 * rng.normal(size=fan_out)
-    return params
+def mlp_items(prefix, grads, module):
+    """(名字, 学生的梯度, torch 的梯度)，按 dW0, db0, dW1, … 的顺序。
+
+    grads 不是字典时各项都是 None（于是各项报告“没有给出这一项”）。
+    """
+    grads = grads if isinstance(grads, dict) else {}
+    for name, reference in torch_mlp_grads(module).items():
+        yield f"{prefix}d{name}", grads.get(name), reference
 
 
 def check_smoothed_discriminator(loss_and_grads):
@@ -158,11 +161,8 @@ def check_smoothed_discriminator(loss_and_grads):
     ) + F.binary_cross_entropy_with_logits(logits_fake, torch.zeros_like(logits_fake))
     loss_t.backward()
     loss, grads = loss_and_grads(D, G, x_real, z, real_label=0.9)
-    grads = grads if isinstance(grads, dict) else {}
     yield "损失", loss, loss_t
-    for k, layer in enumerate(D_t[::2]):
-        yield f"dW{k}", grads.get(f"W{k}"), layer.weight.grad
-        yield f"db{k}", grads.get(f"b{k}"), layer.bias.grad
+    yield from mlp_items("", grads, D_t)
 
 
 def check_push_field(field):
@@ -214,7 +214,7 @@ EXERCISES = {
 }
 
 
-# ---------------------------------------------------------------- 亲手实现各层（3.1–3.3 的作业）
+# ---------------------------------------------------------------- 亲手实现各层（3.1–3.4 的作业）
 # 学生从 `#| export` 单元生成的桩开始（lesson_utils.layer_assignments），自己写出本章的核心函数。
 # 形状随机、与笔记本里演示的例子不同；HIDDEN_SEED 决定形状，批改时可以换（make grade SEED=…）。
 HIDDEN_SEED = 2024
@@ -321,6 +321,79 @@ def check_recurrent_layer(kind):
     return checker
 
 
+def check_bce_layer(loss_fn):
+    rng = hidden_rng(8)
+    shape = tuple(rng.integers(2, 7, size=2))
+    logits, targets = 3 * rng.normal(size=shape), rng.uniform(size=shape)  # 软标签
+    # 第二遍检查数值稳定：±1000 量级的 logits 也要有限且正确
+    for scale, note in ((1, ""), (1000, "（logits 放大 1000 倍）")):
+        (logits_t,) = torch_leaves("cpu", scale * logits)
+        loss_t = F.binary_cross_entropy_with_logits(logits_t, to_torch(targets))
+        loss_t.backward()
+        loss, dlogits = loss_fn(scale * logits, targets)
+        yield f"loss{note}", loss, loss_t
+        yield f"dlogits{note}", dlogits, logits_t.grad
+
+
+MLP_LAYERS = 3  # 两个隐藏层：反向传播要穿过两次 ReLU
+
+
+def check_mlp_layer(forward, backward):
+    rng = hidden_rng(9)
+    sizes = rng.integers(2, 9, size=MLP_LAYERS + 1)
+    N = rng.integers(2, 9)
+    params = random_mlp(sizes, rng)
+    x = rng.normal(size=(N, sizes[0]))
+    dout = rng.normal(size=(N, sizes[-1]))
+    module = torch_mlp(params)
+    (x_t,) = torch_leaves("cpu", x)
+    out_t = module(x_t)
+    out_t.backward(to_torch(dout))
+    out, caches = forward(params, x)
+    yield "out", out, out_t
+    dx, grads = backward(dout, caches)
+    yield "dx", dx, x_t.grad
+    yield from mlp_items("", grads, module)
+
+
+GAN_LAYERS = 2  # 生成器与判别器各一个隐藏层
+GENERATOR_LOSSES = ("ns", "minimax")
+
+
+def check_gan_layer(discriminator, generator):
+    """判别器的损失与梯度；两种生成器损失（ns、minimax）的值与梯度。"""
+    rng = hidden_rng(10)
+    latent, data, hidden_g, hidden_d = rng.integers(2, 9, size=4)
+    G = random_mlp([latent, hidden_g, data], rng)
+    D = random_mlp([data, hidden_d, 1], rng)
+    x_real = rng.normal(size=(rng.integers(2, 9), data))
+    z = rng.normal(size=(rng.integers(2, 9), latent))
+    G_t, D_t = torch_mlp(G), torch_mlp(D)
+    logits_real, logits_fake = D_t(to_torch(x_real)), D_t(G_t(to_torch(z)).detach())
+    loss_t = F.binary_cross_entropy_with_logits(
+        logits_real, torch.ones_like(logits_real)
+    ) + F.binary_cross_entropy_with_logits(logits_fake, torch.zeros_like(logits_fake))
+    loss_t.backward()
+    loss, grads = discriminator(D, G, x_real, z)
+    yield "D: 损失", loss, loss_t
+    yield from mlp_items("D: ", grads, D_t)
+    for kind in GENERATOR_LOSSES:
+        G_t, D_t = torch_mlp(G), torch_mlp(D)
+        logits = D_t(G_t(to_torch(z)))
+        if kind == "ns":  # −log D(G(z))：把假样本标成 1 的 BCE
+            loss_t = F.binary_cross_entropy_with_logits(logits, torch.ones_like(logits))
+        else:  # log(1 − D(G(z)))
+            loss_t = torch.log1p(-torch.sigmoid(logits)).mean()
+        loss_t.backward()
+        loss, grads = generator(D, G, z, kind)
+        yield f"G（{kind}）: 损失", loss, loss_t
+        yield from mlp_items(f"G（{kind}）: ", grads, G_t)
+
+
+def layer_items(prefix, layers):
+    return tuple(f"{prefix}d{kind}{k}" for k in range(layers) for kind in ("W", "b"))
+
+
 LAYER_EXERCISES = {
     "3.1-linear": Exercise(
         "全连接层",
@@ -363,6 +436,32 @@ LAYER_EXERCISES = {
         ("lstm_forward", "lstm_backward"),
         check_recurrent_layer("lstm"),
         ("hs", "dx", "dh0", "dc0", "dW_ih", "dW_hh", "db_ih", "db_hh"),
+    ),
+    "3.4-bce": Exercise(
+        "数值稳定的二元交叉熵",
+        ("bce_with_logits",),
+        check_bce_layer,
+        ("loss", "dlogits", "loss×1000", "dlogits×1000"),
+    ),
+    "3.4-mlp": Exercise(
+        "多层感知机",
+        ("mlp_forward", "mlp_backward"),
+        check_mlp_layer,
+        ("out", "dx", *layer_items("", MLP_LAYERS)),
+    ),
+    "3.4-gan": Exercise(
+        "判别器与生成器的梯度",
+        ("discriminator_loss_and_grads", "generator_loss_and_grads"),
+        check_gan_layer,
+        (
+            "D: 损失",
+            *layer_items("D: ", GAN_LAYERS),
+            *(
+                name
+                for kind in GENERATOR_LOSSES
+                for name in (f"G（{kind}）: 损失", *layer_items(f"G（{kind}）: ", GAN_LAYERS))
+            ),
+        ),
     ),
 }
 EXERCISES.update(LAYER_EXERCISES)

@@ -50,6 +50,8 @@ def encode(value, keep=None):
         return {"t": "handle", "n": value.number, "kind": value.kind}
     if isinstance(value, (bool, np.bool_)):
         return {"t": "bool", "v": bool(value)}
+    if isinstance(value, str):  # 例如 generator_loss_and_grads 的 loss="minimax"
+        return {"t": "str", "v": value}
     if isinstance(value, (int, float, np.integer, np.floating)) or value is None:
         number = value.item() if isinstance(value, np.generic) else value
         return {"t": "number", "v": number}
@@ -69,7 +71,7 @@ def encode(value, keep=None):
 def decode(tree, resolve=None):
     """encode 的逆；句柄在学生内核里由 resolve 换回原对象，在评分进程里成为 Handle。"""
     kind = tree["t"]
-    if kind in ("bool", "number"):
+    if kind in ("bool", "number", "str"):
         return tree["v"]
     if kind == "array":
         return np.load(io.BytesIO(base64.b64decode(tree["npy"])), allow_pickle=False)

@@ -8,12 +8,13 @@
 
 import ast
 from dataclasses import dataclass
+from pathlib import Path
 
 import nbformat
 
 from lesson_utils.assignments import BEGIN, END
 from lesson_utils.exercises import EXERCISES
-from lesson_utils.export import exported_cells, repo_root
+from lesson_utils.export import exported_cells, render_modules, repo_root
 
 
 @dataclass(frozen=True)
@@ -43,13 +44,20 @@ LAYER_ASSIGNMENTS = {
         ("nn.rnn", "nn.lstm"),
         ("3.3-rnn", "3.3-lstm"),
     ),
+    "3-4-layers": LayerAssignment(
+        "3.4 数值稳定的二元交叉熵、多层感知机与 GAN 的梯度",
+        "book/ch3/3-4-gan.ipynb",
+        ("nn.losses", "nn.mlp", "nn.gan"),
+        ("3.4-bce", "3.4-mlp", "3.4-gan"),
+    ),
 }
 
 INTRO = """# 作业：亲手实现 {title}
 
 这份作业里的函数就是本书 `lesson_utils.nn` 用的那些。每个函数保留了签名和文档字符串
 （写明了每个数组的形状），函数体要你自己写：把 `raise NotImplementedError()` 换成你的实现。
-不要从 `lesson_utils.nn` 里导入现成的实现。
+代码里已经导入的（前几节的层、输入检查）可以直接用；要你写的函数不要从 `lesson_utils.nn`
+导入现成的实现——后面的函数调用的也是你写的版本。
 
 写完一组就运行后面的检查单元：它在随机的形状上（与书里演示的不同）把你的前向输出和每一个梯度
 与 PyTorch 的自动求导逐项对照，用中文告诉你哪一项不对。反向还没写时，前向也会单独得到判定。
@@ -75,27 +83,80 @@ def mark_bodies(source, names):
     return "\n".join(lines)
 
 
+def import_nodes(source):
+    return [n for n in ast.parse(source).body if isinstance(n, (ast.Import, ast.ImportFrom))]
+
+
+def drop_target_imports(source, targets):
+    """去掉从 lesson_utils 导入要学生写的函数的那部分：后面的代码要调用学生自己的版本。"""
+    lines = source.split("\n")
+    for node in reversed(import_nodes(source)):
+        if not (
+            isinstance(node, ast.ImportFrom) and (node.module or "").startswith("lesson_utils")
+        ):
+            continue
+        dropped = [a.name for a in node.names if a.name in targets]
+        if not dropped:
+            continue
+        kept = [a.name for a in node.names if a.name not in targets]
+        replacement = [f"# {', '.join(dropped)}：用上面你自己写的版本"]
+        if kept:
+            replacement.append(f"from {node.module} import {', '.join(kept)}")
+        lines[node.lineno - 1 : node.end_lineno] = replacement
+    return "\n".join(lines)
+
+
+def bound_names(node):
+    return [(a.asname or a.name).split(".")[0] for a in node.names]
+
+
+def missing_imports(root, modules, sources):
+    """sources 用到、却没有定义或导入的名字，从导出模块顶部的 import 里补上。
+
+    例如 3.4 节的 bce_with_logits 用的 check_shapes 是在 3.1 节的 nn.losses 单元里导入的。
+    """
+    trees = [ast.parse(source) for source in sources]
+    used = {n.id for tree in trees for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    bound = {n.name for tree in trees for n in tree.body if isinstance(n, ast.FunctionDef)}
+    bound |= {name for source in sources for n in import_nodes(source) for name in bound_names(n)}
+    rendered = render_modules(root)
+    lines = []
+    for module in modules:
+        path = root / "src" / "lesson_utils" / Path(*module.split(".")).with_suffix(".py")
+        for node in import_nodes(rendered[path]):
+            names = [a for a, name in zip(node.names, bound_names(node)) if name in used - bound]
+            if names:
+                node.names = names
+                bound |= set(bound_names(node))
+                lines.append(ast.unparse(node))
+    return lines
+
+
 def layer_notebook(name, root=None):
     """答案版笔记本（函数体带 BEGIN/END SOLUTION 标记）。
     学生版由 assignments.student_version 得到。"""
-    root = repo_root() if root is None else root
+    root = repo_root() if root is None else Path(root)
     spec = LAYER_ASSIGNMENTS[name]
     targets = {f for exercise_id in spec.exercises for f in EXERCISES[exercise_id].functions}
-    cells = [
-        nbformat.v4.new_markdown_cell(INTRO.format(title=spec.title)),
-        nbformat.v4.new_code_cell("import numpy as np\n\nfrom lesson_utils.exercises import check"),
-    ]
-    found = set()
+    code, found = [], set()
     for module, source in exported_cells(root / spec.notebook):
         if module not in spec.modules:
             continue
         defined = {n.name for n in ast.parse(source).body if isinstance(n, ast.FunctionDef)}
         found |= defined & targets
-        cells.append(nbformat.v4.new_markdown_cell(f"## `lesson_utils.{module}`"))
-        cells.append(nbformat.v4.new_code_cell(mark_bodies(source, targets)))
+        code.append((module, drop_target_imports(mark_bodies(source, targets), targets)))
     missing = targets - found
     if missing:
         raise ValueError(f"layer_notebook: {spec.notebook} 的导出单元里没有 {sorted(missing)}")
+    setup = ["import numpy as np", "", "from lesson_utils.exercises import check"]
+    setup += missing_imports(root, spec.modules, [source for _, source in code])
+    cells = [
+        nbformat.v4.new_markdown_cell(INTRO.format(title=spec.title)),
+        nbformat.v4.new_code_cell("\n".join(setup)),
+    ]
+    for module, source in code:
+        cells.append(nbformat.v4.new_markdown_cell(f"## `lesson_utils.{module}`"))
+        cells.append(nbformat.v4.new_code_cell(source))
     cells.append(nbformat.v4.new_markdown_cell("## 检查"))
     for exercise_id in spec.exercises:
         functions = ", ".join(EXERCISES[exercise_id].functions)

@@ -90,3 +90,48 @@ def check_labels(func, name, y, num_samples, num_classes):
             f"实际范围为 [{y.min()}, {y.max()}]"
         )
     return y
+
+
+def mlp_patterns(func, name, params, first, last):
+    """多层感知机参数 ``{W0, b0, W1, b1, …}`` 的形状模式，交给 check_shapes 用。
+
+    第 k 层 W 为 (h_{k+1}, h_k)、b 为 (h_{k+1},)，相邻层首尾相接；输入维 h_0 记作 first，
+    输出维 h_L 记作 last（符号或整数）。键不是 W0, b0, …, W{L−1}, b{L−1} 时抛出 ValueError。
+    """
+    if not isinstance(params, dict):
+        raise ValueError(
+            f"{func}: 参数 {name} 应为 {{W0, b0, W1, b1, …}} 形式的字典，"
+            f"实际是 {type(params).__name__}"
+        )
+    layers = len(params) // 2
+    expected = {f"{kind}{k}" for k in range(layers) for kind in ("W", "b")}
+    if layers == 0 or set(params) != expected:
+        raise ValueError(
+            f"{func}: 参数 {name} 的键应为 W0, b0, W1, b1, …（每层一对），实际为 {sorted(params)}"
+        )
+    sizes = [first, *(f"{name} 的 h{k}" for k in range(1, layers)), last]
+    patterns = {}
+    for k in range(layers):
+        patterns[f"{name}['W{k}']"] = (params[f"W{k}"], (sizes[k + 1], sizes[k]))
+        patterns[f"{name}['b{k}']"] = (params[f"b{k}"], (sizes[k + 1],))
+    return patterns
+
+
+def check_mlp(func, params, x):
+    """params 各层首尾相接，x 为 (N, 输入维)。返回符号维度的取值。"""
+    return check_shapes(
+        func, x=(x, ("N", "输入维")), **mlp_patterns(func, "params", params, "输入维", "输出维")
+    )
+
+
+def check_gan(func, D, G, z, x_real=None):
+    """GAN 的一组输入：G 把潜在维映射到数据维，D 把数据维映射到 1 个 logit，
+    z 为 (N, 潜在维)，x_real（给出时）为 (M, 数据维)。返回符号维度的取值。"""
+    arrays = {
+        **mlp_patterns(func, "G", G, "潜在维", "数据维"),
+        **mlp_patterns(func, "D", D, "数据维", 1),
+        "z": (z, ("N", "潜在维")),
+    }
+    if x_real is not None:
+        arrays["x_real"] = (x_real, ("M", "数据维"))
+    return check_shapes(func, **arrays)

@@ -168,6 +168,69 @@ def torch_mlp(params, device="cpu"):
     return torch.nn.Sequential(*layers[:-1])  # 去掉最后一个 ReLU
 
 
+def torch_mlp_grads(module):
+    """torch_mlp 副本里各参数的梯度，按 mlp_backward 的命名：{"W0": …, "b0": …, "W1": …}。"""
+    grads = {}
+    for k, linear in enumerate(module[::2]):
+        grads[f"W{k}"], grads[f"b{k}"] = linear.weight.grad, linear.bias.grad
+    return grads
+
+
+def random_mlp(sizes, rng):
+    """与 3.4 节 init_mlp 同样布局（W0, b0, W1, b1, …）的随机参数，偏置非零。"""
+    params = {}
+    for k, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        params[f"W{k}"] = rng.normal(size=(fan_out, fan_in)) / np.sqrt(fan_in)
+        params[f"b{k}"] = 0.1 * rng.normal(size=fan_out)
+    return params
+
+
+def check_mlp(device, rng):
+    sizes = rng.integers(1, 9, size=rng.integers(2, 5))  # 1 到 3 层
+    params = random_mlp(sizes, rng)
+    x = rng.normal(size=(rng.integers(1, 9), sizes[0]))
+    out, caches = nn.mlp_forward(params, x)
+    dout = rng.normal(size=out.shape)
+    dx, grads = nn.mlp_backward(dout, caches)
+    module = torch_mlp(params, device)
+    (x_t,) = torch_leaves(device, x)
+    out_t = module(x_t)
+    out_t.backward(to_torch(dout, device))
+    rows = [("out", out, out_t), ("dx", dx, x_t.grad)]
+    return rows + [(f"d{n}", grads[n], g) for n, g in torch_mlp_grads(module).items()]
+
+
+def check_gan(device, rng):
+    """判别器的损失与梯度（假样本 detach），两种生成器损失的值与梯度（梯度穿过 D）。"""
+    latent, data = rng.integers(1, 6, size=2)
+    G = random_mlp([latent, *rng.integers(1, 9, size=rng.integers(1, 3)), data], rng)
+    D = random_mlp([data, *rng.integers(1, 9, size=rng.integers(1, 3)), 1], rng)
+    x_real = rng.normal(size=(rng.integers(1, 9), data))
+    z = rng.normal(size=(rng.integers(1, 9), latent))
+    loss, grads = nn.discriminator_loss_and_grads(D, G, x_real, z)
+    G_t, D_t = torch_mlp(G, device), torch_mlp(D, device)
+    logits_real = D_t(to_torch(x_real, device))
+    logits_fake = D_t(G_t(to_torch(z, device)).detach())
+    loss_t = F.binary_cross_entropy_with_logits(
+        logits_real, torch.ones_like(logits_real)
+    ) + F.binary_cross_entropy_with_logits(logits_fake, torch.zeros_like(logits_fake))
+    loss_t.backward()
+    rows = [("D loss", loss, loss_t)]
+    rows += [(f"D d{n}", grads[n], g) for n, g in torch_mlp_grads(D_t).items()]
+    for kind in ("ns", "minimax"):
+        loss, grads = nn.generator_loss_and_grads(D, G, z, kind)
+        G_t, D_t = torch_mlp(G, device), torch_mlp(D, device)
+        logits = D_t(G_t(to_torch(z, device)))
+        if kind == "ns":  # −log D(G(z))
+            loss_t = F.binary_cross_entropy_with_logits(logits, torch.ones_like(logits))
+        else:  # log(1 − D(G(z)))
+            loss_t = torch.log1p(-torch.sigmoid(logits)).mean()
+        loss_t.backward()
+        rows.append((f"G {kind} loss", loss, loss_t))
+        rows += [(f"G {kind} d{n}", grads[n], g) for n, g in torch_mlp_grads(G_t).items()]
+    return rows
+
+
 def random_recurrent_problem(kind, rng):
     """随机形状的循环层输入：(x, 初始状态列表, [W_ih, W_hh, b_ih, b_hh])，偏置与初始状态非零。"""
     gates = RECURRENT[kind][0]
@@ -220,6 +283,8 @@ CHECKS = {
     "rnn": _recurrent_check("rnn"),
     "lstm": _recurrent_check("lstm"),
     "gru": _recurrent_check("gru"),
+    "mlp": check_mlp,
+    "gan": check_gan,
 }
 
 

@@ -13,6 +13,8 @@
 - ``lstm``：``lstm_forward/backward``（3.3）
 - ``gru``：``gru_forward/backward``（3.3）
 - ``optim``：``clip_grad_norm``、``Adam``（3.3）
+- ``mlp``：``init_mlp``、``mlp_forward/backward``，参数是 ``{W0, b0, W1, b1, …}`` 的字典（3.4）
+- ``gan``：``discriminator_loss_and_grads``、``generator_loss_and_grads``（3.4）
 """
 
 from lesson_utils.nn.activations import (
@@ -24,6 +26,10 @@ from lesson_utils.nn.activations import (
     tanh_forward,
 )
 from lesson_utils.nn.conv import conv2d_backward, conv2d_forward
+from lesson_utils.nn.gan import (
+    discriminator_loss_and_grads,
+    generator_loss_and_grads,
+)
 from lesson_utils.nn.gru import gru_backward, gru_forward
 from lesson_utils.nn.layers import linear_backward, linear_forward
 from lesson_utils.nn.losses import (
@@ -32,6 +38,7 @@ from lesson_utils.nn.losses import (
     softmax_cross_entropy,
 )
 from lesson_utils.nn.lstm import lstm_backward, lstm_forward
+from lesson_utils.nn.mlp import init_mlp, mlp_backward, mlp_forward
 from lesson_utils.nn.naive import (
     conv2d_naive_backward,
     conv2d_naive_forward,
@@ -75,6 +82,11 @@ __all__ = [
     "lstm_backward",
     "gru_forward",
     "gru_backward",
+    "init_mlp",
+    "mlp_forward",
+    "mlp_backward",
+    "discriminator_loss_and_grads",
+    "generator_loss_and_grads",
     "clip_grad_norm",
     "Adam",
 ]
