@@ -2,7 +2,9 @@
 
 - XeLaTeX 日志里没有“Missing character”（缺字的地方在 PDF 里是空白）；
 - 目录里除根页面外的每一页（各章各节、附录、术语表、参考文献）的标题都出现在 PDF 的文字里；
-- 图确实排进去了：PDF 里至少有 20 张图（笔记本里的 matplotlib 图）。
+- 图确实排进去了：PDF 里至少有 20 张图（笔记本里的 matplotlib 图）；
+- 排版是中文书的样子：没有英文的“Chapter 13”章标题与页脚，网页上折叠的安装单元没有印出来
+  （_config.yml 的 latex_elements 与 tools/latex_hidden_inputs.py）。
 
 用法：python tools/check_pdf.py _build/pdf/book.pdf _build/latex/book.log
 """
@@ -48,6 +50,10 @@ def main(pdf, log):
         plain = re.sub(r"[\s`*]|\$[^$]*\$", "", title)
         if plain not in text:
             problems.append(f"PDF 里找不到 {docname} 的标题“{title}”")
+    if re.search(r"chapter", text, re.IGNORECASE):
+        problems.append("PDF 里有英文的“Chapter”（章标题或页脚）")
+    if "准备运行环境" in text:
+        problems.append("PDF 里印出了网页上折叠的安装单元（hide-input）")
     images = image_count(pdf)
     if images < 20:
         problems.append(f"PDF 里只有 {images} 张图")
