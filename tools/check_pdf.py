@@ -3,8 +3,9 @@
 - XeLaTeX 日志里没有“Missing character”（缺字的地方在 PDF 里是空白）；
 - 目录里除根页面外的每一页（各章各节、附录、术语表、参考文献）的标题都出现在 PDF 的文字里；
 - 图确实排进去了：PDF 里至少有 20 张图（笔记本里的 matplotlib 图）；
-- 排版是中文书的样子：没有英文的“Chapter 13”章标题与页脚，网页上折叠的安装单元没有印出来
-  （_config.yml 的 latex_elements 与 tools/latex_hidden_inputs.py）。
+- 排版是中文书的样子：没有英文的“Chapter 13”章标题与页脚，网页上折叠的安装单元没有印出来，
+  编程练习的参考实现（也是折叠的）照常印出（_config.yml 的 latex_elements 与
+  tools/latex_hidden_inputs.py）。
 
 用法：python tools/check_pdf.py _build/pdf/book.pdf _build/latex/book.log
 """
@@ -13,6 +14,8 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+
+import nbformat
 
 from lesson_utils.jupyter_edition import BookContext
 
@@ -30,6 +33,19 @@ def image_count(pdf):
         ["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True
     )
     return max(0, len(listing.stdout.splitlines()) - 2)
+
+
+def reference_solution_cells():
+    """书里编程练习的参考实现单元（含 nbgrader 的 BEGIN SOLUTION 标记）的个数。"""
+    count = 0
+    for path in (ROOT / "book").rglob("*.ipynb"):
+        if "_build" in path.parts or ".ipynb_checkpoints" in path.parts:
+            continue
+        notebook = nbformat.read(path, as_version=4)
+        count += sum(
+            c.cell_type == "code" and "### BEGIN SOLUTION" in c.source for c in notebook.cells
+        )
+    return count
 
 
 def main(pdf, log):
@@ -54,6 +70,9 @@ def main(pdf, log):
         problems.append("PDF 里有英文的“Chapter”（章标题或页脚）")
     if "准备运行环境" in text:
         problems.append("PDF 里印出了网页上折叠的安装单元（hide-input）")
+    solutions = reference_solution_cells()
+    if text.count("###BEGINSOLUTION") < solutions:
+        problems.append(f"PDF 里少了编程练习的参考实现（笔记本里有 {solutions} 个）")
     images = image_count(pdf)
     if images < 20:
         problems.append(f"PDF 里只有 {images} 张图")
