@@ -179,3 +179,20 @@ def test_committed_edition_is_in_sync_with_the_book(context, tmp_path):
         if path.read_text(encoding="utf-8") != fresh.read_text(encoding="utf-8")
     ]
     assert not stale, f"这些 Jupyter 版笔记本过时了，运行 make edition：{stale}"
+
+
+def test_every_glued_number_reaches_the_edition(context):
+    """{glue:text} 的值取自笔记本存下的输出；myst-nb 把它存在带前缀的 MIME 类型下
+    （application/papermill.record/text/plain），取错了键，Jupyter 版的句子里就只剩空白。"""
+    role = re.compile(r"\{glue(?::\w+)?\}`([^`:]+)")
+    checked = 0
+    for docname in book_notebooks(context):
+        notebook = nbformat.read(ROOT / f"{docname}.ipynb", as_version=4)
+        glued = je.glue_outputs(notebook)
+        for cell in notebook.cells:
+            if cell.cell_type != "markdown":
+                continue
+            for name in role.findall(cell.source):
+                assert glued[name].get("text/plain", "").strip(), (docname, name)
+                checked += 1
+    assert checked >= 40  # 全书 40 多处

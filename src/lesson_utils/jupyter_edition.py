@@ -275,7 +275,9 @@ def glue_value(name, state, kind):
     data = state.glue[name]
     if kind == "md" and "text/markdown" in data:
         return data["text/markdown"]
-    return data.get("text/plain", "")
+    if "text/plain" not in data:
+        raise ValueError(f"glue: {name!r} 的输出里没有 text/plain，只有 {sorted(data)}")
+    return data["text/plain"]
 
 
 def glue_text(content, state):
@@ -497,9 +499,13 @@ def glue_outputs(notebook):
     found = {}
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
-            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
-            if name:
-                found[name] = output.get("data", {})
+            scrapbook = output.get("metadata", {}).get("scrapbook", {})
+            if scrapbook.get("name"):
+                prefix = scrapbook.get("mime_prefix", "")  # 如 application/papermill.record/
+                found[scrapbook["name"]] = {
+                    mime.removeprefix(prefix): value
+                    for mime, value in output.get("data", {}).items()
+                }
     return found
 
 
