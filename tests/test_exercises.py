@@ -292,3 +292,46 @@ def test_transpose_hint_for_square_4d_weights():
 
     W = np.random.default_rng(0).normal(size=(3, 3, 2, 2))
     assert "前两个轴对调" in diagnose("dW", W.transpose(1, 0, 2, 3), W)
+
+
+def test_overflow_is_named_and_nothing_reaches_stderr(capsys):
+    """照定义写的 BCE 在 ±1000 时溢出：反馈说 inf / nan 与数值稳定，而不是“inf 倍”；
+    溢出警告不打印——写到 stderr 的测试单元会被 nbgrader 整个记 0 分。"""
+
+    def bce_naive(logits, targets):
+        probs = 1 / (1 + np.exp(-logits))
+        loss = -np.mean(targets * np.log(probs) + (1 - targets) * np.log(1 - probs))
+        return loss, (probs - targets) / logits.size
+
+    result = check("3.4-bce", bce_naive)
+    captured = capsys.readouterr()
+    assert result.passed_items == 3 and captured.err == ""
+    assert "inf 或 nan" in captured.out and "inf 倍" not in captured.out
+
+
+def test_one_number_gets_no_factor_hint_and_a_sign_flip_is_named(capsys):
+    forward, backward = reference("3.2-3")
+
+    def db_scaled_dx_negated(dout, cache):
+        dx, dW, db = backward(dout, cache)
+        return -dx, dW, db * 3
+
+    check("3.2-3", forward, db_scaled_dx_negated)
+    out = capsys.readouterr().out
+    assert "差一个负号" in out and "3 倍" in out  # db 有 6 个数：常数倍的提示仍然有用
+
+    def mse_loss_doubled(pred, target):  # loss 是一个数：“是正确值的 2 倍”没有信息
+        diff = pred - target
+        return 2 * np.mean(diff**2), 2 * diff / diff.size
+
+    check("3.1-4", mse_loss_doubled)
+    out = capsys.readouterr().out
+    assert "✗ loss" in out and "倍" not in out
+
+
+def test_nothing_right_is_not_called_partly_right(capsys):
+    def mse_wrong(pred, target):
+        return 1.0 + np.mean((pred - target) ** 2), np.ones_like(pred)
+
+    result = check("3.1-4", mse_wrong)
+    assert (result.passed_items, result.status) == (0, "不正确")

@@ -9,6 +9,7 @@
 
 import sysconfig
 import traceback
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -479,7 +480,7 @@ class CheckResult:
     passed_items: int
     total_items: int
     feedback: str
-    status: str  # "全部正确" / "部分正确" / "未完成" / "出错"
+    status: str  # "全部正确" / "部分正确" / "不正确"（一项也没对） / "未完成" / "出错"
 
     @property
     def score(self):
@@ -498,16 +499,27 @@ def zero_hint(ours, reference):
     return ""
 
 
+def nonfinite_hint(ours, reference):
+    if np.all(np.isfinite(ours)) or not np.all(np.isfinite(reference)):
+        return ""
+    return (
+        "\n    提示：你的结果里有 inf 或 nan，正确值都是有限的——多半是 exp 上溢或 log(0)，"
+        "换成数值稳定的写法（本节推导过）。"
+    )
+
+
 def factor_hint(ours, reference):
     nonzero = np.abs(reference) > 1e-12
-    if not nonzero.any():
-        return ""
+    if nonzero.sum() < 2:
+        return ""  # 只有一个数时，任何两个数都“差一个常数倍”，这个提示没有信息
     ratios = ours[nonzero] / reference[nonzero]
     ratio = ratios[0]
     if np.isclose(ratio, 0.0) or np.isclose(ratio, 1.0):
         return ""  # 全是 0 由 zero_hint 说明
     if not np.allclose(ratios, ratio, rtol=1e-6):
         return ""
+    if np.isclose(ratio, -1.0):
+        return "\n    提示：你的结果处处与正确值差一个负号。"
     return f"\n    提示：你的结果处处是正确值的 {ratio:.4g} 倍——检查求平均 / 求和或某个常数因子。"
 
 
@@ -552,7 +564,7 @@ def diagnose(name, ours, reference):
         f"例如位置 {tuple(int(i) for i in where)} 应为 {reference[where]:.6g}，"
         f"你的是 {ours[where]:.6g}。"
     )
-    hints = (zero_hint, transpose_hint, factor_hint)
+    hints = (nonfinite_hint, zero_hint, transpose_hint, factor_hint)
     return message + next((h for h in (hint(ours, reference) for hint in hints) if h), "")
 
 
@@ -601,7 +613,11 @@ def evaluate(exercise_id, *functions):
             f"check: {header} 需要 {len(exercise.functions)} 个函数 "
             f"({', '.join(exercise.functions)})，实际传入了 {len(functions)} 个"
         )
-    return run_items(exercise_id, header, exercise.items, exercise.checker(*functions))
+    # 学生代码的溢出等警告不打印：inf / nan 由逐项对照指出；写到 stderr 的警告还会让
+    # nbgrader 把整个测试单元记 0 分（它把写了 stderr 的单元当作出错）
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        return run_items(exercise_id, header, exercise.items, exercise.checker(*functions))
 
 
 def run_items(exercise_id, header, item_names, items):
@@ -626,7 +642,12 @@ def run_items(exercise_id, header, item_names, items):
         unfinished = isinstance(error, NotImplementedError) or (
             isinstance(error, StudentCodeError) and "NotImplementedError" in str(error)
         )
-        status = "未完成" if unfinished else ("出错" if error is not None else "部分正确")
+        if unfinished:
+            status = "未完成"
+        elif error is not None:
+            status = "出错"
+        else:
+            status = "部分正确" if passed else "不正确"
         lines.append(f"{header}：{passed}/{total} 项正确。")
         lines += ["  ✗ " + p for p in problems]
         if error is not None:
