@@ -1,6 +1,7 @@
 """make assignments：学生版不含任何解答，桩是合法的 Python，检查器对未完成的练习给出礼貌的提示。"""
 
 import re
+from pathlib import Path
 
 import nbformat
 import numpy as np
@@ -15,7 +16,7 @@ from lesson_utils.assignments import (
 )
 from lesson_utils.exercises import check
 from lesson_utils.export import repo_root
-from lesson_utils.jupyter_edition import myst_leftovers
+from lesson_utils.jupyter_edition import convert_notebook, myst_leftovers
 from lesson_utils.layer_assignments import LAYER_ASSIGNMENTS
 
 
@@ -72,7 +73,10 @@ def test_exercise_text_stays_and_answers_keep_everything(assignments):
         markdown = "\n\n".join(c.source for c in student.cells if c.cell_type == "markdown")
         assert "练习 " in markdown and "{exercise}" not in markdown
         assert myst_leftovers(markdown) == [], relative  # 普通 Jupyter 里读得懂
-        assert answers == original
+        docname = f"book/{Path(relative).with_suffix('').as_posix()}"
+        assert answers == convert_notebook(original, docname)  # 解答、参考实现与输出都在
+        answers_markdown = "\n\n".join(c.source for c in answers.cells if c.cell_type == "markdown")
+        assert myst_leftovers(answers_markdown) == [], relative
 
 
 def test_checker_in_a_student_notebook_reports_unsolved_politely(assignments, capsys):

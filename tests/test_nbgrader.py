@@ -15,6 +15,7 @@ import nbformat
 import pytest
 
 from lesson_utils.assignments import BEGIN, make_assignments
+from lesson_utils.jupyter_edition import myst_leftovers
 
 pytestmark = pytest.mark.nbgrader
 ASSIGNMENT = "3-1-feedforward-backprop"
@@ -61,6 +62,8 @@ def test_release_has_no_solutions_and_keeps_the_tests(course):
     release = nbformat.read(course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
     text = "\n".join(c.source for c in release.cells)
     assert BEGIN not in text and "{solution}" not in text
+    markdown = "\n\n".join(c.source for c in release.cells if c.cell_type == "markdown")
+    assert myst_leftovers(markdown) == []  # 学生在普通 Jupyter 里读得懂：没有 {term}、```{exercise}
     assert "2 * diff / diff.size" not in text  # mse_loss 的参考解
     assert text.count("raise NotImplementedError()") >= 2
     tests = [c for c in release.cells if c.metadata.get("nbgrader", {}).get("grade")]

@@ -6,7 +6,7 @@
   （与该行同样缩进的 ``# 在这里写你的代码`` 和 ``raise NotImplementedError()``），去掉这些单元的
   ``hide-input`` 标签（学生要看见、要改它们）；Markdown 里的 ````{solution}```` 块整块删除；
   清空全部输出、执行计数与控件状态。检查单元 ``check(...)`` 原样保留，对未完成的练习会礼貌地提示。
-- ``answers/``：原样复制，含解答与输出，给教师。
+- ``answers/``：含解答与输出，给教师；Markdown 与 student/ 一样换成普通 Markdown（解答折叠）。
 - ``student/layers/``、``answers/layers/``：“亲手实现各层”的作业
   （见 lesson_utils.layer_assignments）。
 - ``nbgrader/``：以上全部作业的 nbgrader 课程目录（见 lesson_utils.nbgrader_course）。
@@ -87,6 +87,18 @@ def student_version(notebook, docname=None):
     return student, cleared
 
 
+def nbgrader_input(notebook, docname):
+    """nbgrader 课程的 source 笔记本：Markdown 的解答块删掉，其余 MyST 换成普通 Markdown
+    （发给学生的 release 由它生成）；代码里的参考实现留着，由 nbgrader 换成桩。"""
+    from lesson_utils.jupyter_edition import convert_notebook
+
+    source = nbformat.from_dict(notebook)
+    for cell in source.cells:
+        if cell.cell_type == "markdown":
+            remove_solutions(cell)
+    return convert_notebook(source, docname, keep_outputs=False)
+
+
 def exercise_notebooks(root):
     """book/ 下所有含练习的笔记本（第 1–2 章只有概念、推导与实验题，也要学生版）。"""
     return sorted(
@@ -103,19 +115,23 @@ def make_assignments(out_dir, root=None):
     out_dir = Path(out_dir)
     if out_dir.exists():
         shutil.rmtree(out_dir)
+    from lesson_utils.jupyter_edition import convert_notebook
+
     written, course = [], {}
     for path in exercise_notebooks(root):
         relative = path.relative_to(root / "book")
         notebook = nbformat.read(path, as_version=4)
         docname = path.relative_to(root).with_suffix("").as_posix()
         student, cleared = student_version(notebook, docname)
-        for kind, version in (("student", student), ("answers", notebook)):
+        # 答案版也是普通 Markdown（解答折叠在 <details> 里），助教在普通 Jupyter 里读得懂
+        answers = convert_notebook(notebook, docname)
+        for kind, version in (("student", student), ("answers", answers)):
             target = out_dir / kind / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(version, target)
         written.append((relative.as_posix(), cleared))
         if cleared:  # 有编程练习的才进 nbgrader 课程
-            course[path.stem] = notebook
+            course[path.stem] = nbgrader_input(notebook, docname)
     # 它们用本模块的标记常量，所以在这里才导入
     from lesson_utils.layer_assignments import LAYER_ASSIGNMENTS, layer_notebook
     from lesson_utils.nbgrader_course import write_course
