@@ -335,3 +335,11 @@ def test_nothing_right_is_not_called_partly_right(capsys):
 
     result = check("3.1-4", mse_wrong)
     assert (result.passed_items, result.status) == (0, "不正确")
+
+
+def test_the_books_own_implementation_is_not_accepted_as_the_students(capsys):
+    from lesson_utils import nn
+
+    result = check("3.4-mlp", nn.mlp_forward, nn.mlp_backward)
+    assert (result.passed_items, result.status) == (0, "出错")
+    assert "lesson_utils.nn.mlp 里现成的实现" in capsys.readouterr().out

@@ -183,10 +183,20 @@ def test_a_layer_assignment_is_graded_through_the_students_kernel(tmp_path):
     assert wrong != answer
     submissions = tmp_path / "submissions"
     submissions.mkdir()
+    borrowed = nbformat.from_dict(answer)  # 不自己写，直接导入本书的参考实现
+    for cell in borrowed.cells:
+        if "def discriminator_loss_and_grads" in cell.source:
+            cell.source = (
+                "from lesson_utils.nn import discriminator_loss_and_grads, generator_loss_and_grads"
+            )
     nbformat.write(answer, submissions / "right.ipynb")
     nbformat.write(wrong, submissions / "minimax_sign.ipynb")
+    nbformat.write(borrowed, submissions / "borrowed.ipynb")
     grades = {g.student: g for g in grade_folder(submissions, tmp_path / "out", time_limit=120)}
     assert [r.score for r in grades["right"].results.values()] == [1, 1, 1]
     gan = grades["minimax_sign"].results["3.4-gan"]
     assert (gan.passed_items, gan.total_items) == (10, 15), gan.feedback
     assert "✗ G（minimax）: 损失" in gan.feedback and "✗ G（ns）" not in gan.feedback
+    borrowed_gan = grades["borrowed"].results["3.4-gan"]
+    assert borrowed_gan.passed_items == 0 and "现成的实现" in borrowed_gan.feedback
+    assert grades["borrowed"].results["3.4-mlp"].score == 1  # 自己写的那几题照常得分

@@ -7,6 +7,7 @@
 还没写的函数（``raise NotImplementedError()``）会被礼貌地报告为“还没有完成”。
 """
 
+import inspect
 import sysconfig
 import traceback
 import warnings
@@ -602,6 +603,20 @@ class StudentCodeError(Exception):
     """在另一个进程（学生的内核）里运行学生函数时出的错，消息已是中文描述。"""
 
 
+def borrowed_reference(function):
+    """function 是不是直接拿来的 lesson_utils 参考实现；是就返回一句中文说明，否则返回 None。
+
+    只认得直接 import 进来的函数：学生自己写一个包装去调用参考实现，这里看不出来。
+    """
+    module = getattr(function, "__module__", None) or ""
+    if inspect.isfunction(function) and module.startswith("lesson_utils."):
+        return (
+            f"{function.__name__} 是本书 {module} 里现成的实现，不是你写的——"
+            "这道题要在笔记本里自己实现它，不计分。"
+        )
+    return None
+
+
 def evaluate(exercise_id, *functions):
     """运行检查器，返回 CheckResult（不打印）。"""
     if exercise_id not in EXERCISES:
@@ -613,6 +628,11 @@ def evaluate(exercise_id, *functions):
             f"check: {header} 需要 {len(exercise.functions)} 个函数 "
             f"({', '.join(exercise.functions)})，实际传入了 {len(functions)} 个"
         )
+    borrowed = [b for b in map(borrowed_reference, functions) if b]
+    if borrowed:
+        total = len(exercise.items)
+        feedback = "\n".join([f"{header}：0/{total} 项计分。", *("  ✗ " + b for b in borrowed)])
+        return CheckResult(exercise_id, 0, total, feedback, "出错")
     # 学生代码的溢出等警告不打印：inf / nan 由逐项对照指出；写到 stderr 的警告还会让
     # nbgrader 把整个测试单元记 0 分（它把写了 stderr 的单元当作出错）
     with warnings.catch_warnings(), np.errstate(all="ignore"):

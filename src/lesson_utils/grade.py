@@ -92,7 +92,7 @@ def serve(request_path, response_path):
     """（在学生的内核里运行）按名字调用学生的函数，把结果编码写回。"""
     from IPython import get_ipython
 
-    from lesson_utils.exercises import describe_error
+    from lesson_utils.exercises import borrowed_reference, describe_error
 
     request = json.loads(Path(request_path).read_text(encoding="utf-8"))
     namespace = get_ipython().user_ns
@@ -105,14 +105,15 @@ def serve(request_path, response_path):
     function = namespace.get(name)
     if not callable(function):
         response = {"error": f"没有找到函数 {name}（定义它的单元没有运行成功，或者被删掉了）。"}
-        Path(response_path).write_text(json.dumps(response), encoding="utf-8")
-        return
-    try:
-        args = decode(request["args"], _HANDLES.__getitem__)
-        kwargs = decode(request["kwargs"], _HANDLES.__getitem__)
-        response = {"ok": encode(function(*args, **kwargs), keep)}
-    except Exception as error:  # noqa: BLE001 —— 学生代码的错误变成中文描述送回评分进程
-        response = {"error": describe_error(error)}
+    elif borrowed_reference(function):
+        response = {"error": borrowed_reference(function)}
+    else:
+        try:
+            args = decode(request["args"], _HANDLES.__getitem__)
+            kwargs = decode(request["kwargs"], _HANDLES.__getitem__)
+            response = {"ok": encode(function(*args, **kwargs), keep)}
+        except Exception as error:  # noqa: BLE001 —— 学生代码的错误变成中文描述送回评分进程
+            response = {"error": describe_error(error)}
     Path(response_path).write_text(json.dumps(response), encoding="utf-8")
 
 
@@ -262,23 +263,23 @@ def run_cells(kernel, notebook, grade, deadline, time_limit):
         remaining = deadline - time.monotonic()
         if remaining <= 0 or kernel.dead:
             detail = f"第 {number} 个代码单元起没有运行（时间用完或内核已停止）。"
-            grade.problems.append((f"单元 {number} 起未运行", detail))
+            grade.problems.append((f"代码单元 {number} 起未运行", detail))
             return
         status, detail = kernel.run(cell.source, remaining)
         first_line = next((line for line in cell.source.split("\n") if line.strip()), "")[:50]
         if status == "error":
             long = f"第 {number} 个代码单元（{first_line}）出错：{detail}"
-            grade.problems.append((f"单元 {number} 出错", long))
+            grade.problems.append((f"代码单元 {number} 出错", long))
         elif status == "timeout":
             long = (
                 f"第 {number} 个代码单元（{first_line}）运行超过时间限制 {time_limit:g} 秒，"
                 "已中断；后面的单元没有运行。"
             )
-            grade.problems.append((f"单元 {number} 超时", long))
+            grade.problems.append((f"代码单元 {number} 超时", long))
             return
         elif status == "dead":
             long = f"第 {number} 个代码单元（{first_line}）：{detail}"
-            grade.problems.append((f"单元 {number} 内核退出", long))
+            grade.problems.append((f"代码单元 {number} 内核退出", long))
             return
 
 
