@@ -193,10 +193,12 @@ def test_a_layer_assignment_is_graded_through_the_students_kernel(tmp_path):
     nbformat.write(wrong, submissions / "minimax_sign.ipynb")
     nbformat.write(borrowed, submissions / "borrowed.ipynb")
     grades = {g.student: g for g in grade_folder(submissions, tmp_path / "out", time_limit=120)}
-    assert [r.score for r in grades["right"].results.values()] == [1, 1, 1]
-    gan = grades["minimax_sign"].results["3.4-gan"]
-    assert (gan.passed_items, gan.total_items) == (10, 15), gan.feedback
-    assert "✗ G（minimax）: 损失" in gan.feedback and "✗ G（ns）" not in gan.feedback
-    borrowed_gan = grades["borrowed"].results["3.4-gan"]
-    assert borrowed_gan.passed_items == 0 and "现成的实现" in borrowed_gan.feedback
+    assert [r.score for r in grades["right"].results.values()] == [1, 1, 1, 1]
+    generator = grades["minimax_sign"].results["3.4-generator"]
+    assert (generator.passed_items, generator.total_items) == (5, 10), generator.feedback
+    assert "✗ G（minimax）: 损失" in generator.feedback and "✗ G（ns）" not in generator.feedback
+    assert grades["minimax_sign"].results["3.4-discriminator"].score == 1
+    for exercise_id in ("3.4-discriminator", "3.4-generator"):
+        borrowed_gan = grades["borrowed"].results[exercise_id]
+        assert borrowed_gan.passed_items == 0 and "现成的实现" in borrowed_gan.feedback
     assert grades["borrowed"].results["3.4-mlp"].score == 1  # 自己写的那几题照常得分

@@ -79,7 +79,8 @@ def wrong_implementations(answers):
     lstm_f, lstm_b = ns["3.3-lstm"]
     (bce,) = ns["3.4-bce"]
     mlp_f, mlp_b = ns["3.4-mlp"]
-    discriminator, generator = ns["3.4-gan"]
+    (discriminator,) = ns["3.4-discriminator"]
+    (generator,) = ns["3.4-generator"]
 
     def linear_dW_flipped(dout, cache):  # x.T @ dout：形状 (D, H)
         x, W, b = cache
@@ -182,6 +183,15 @@ def wrong_implementations(answers):
         loss, _ = discriminator(D, G, x_real, z)
         return loss, mlp_b(dlogits, cache)[1]
 
+    def discriminator_fake_labelled_one(D, G, x_real, z):  # 假样本也标成 1
+        x_fake, _ = mlp_f(G, z)
+        logits, cache = mlp_f(D, np.concatenate([x_real, x_fake]))
+        loss, dlogits = bce(logits, np.ones_like(logits))
+        return loss, mlp_b(dlogits, cache)[1]
+
+    def generator_ns_only(D, G, z, loss="ns"):  # 忽略 loss 参数，总是非饱和损失
+        return generator(D, G, z, "ns")
+
     def generator_minimax_sign_flipped(D, G, z, loss="ns"):  # log(1 − D) 写成了 BCE(s, 0)
         if loss == "ns":
             return generator(D, G, z, loss)
@@ -191,9 +201,13 @@ def wrong_implementations(answers):
     return {
         "3.4-bce": [((bce_naive,), "loss（logits 放大"), ((bce_gradient_not_averaged,), "dlogits")],
         "3.4-mlp": [((mlp_relu_on_output, mlp_b), "out"), ((mlp_f, mlp_backward_skips_relu), "dx")],
-        "3.4-gan": [
-            ((discriminator_real_half_only, generator), "D: dW0"),
-            ((discriminator, generator_minimax_sign_flipped), "G（minimax）: 损失"),
+        "3.4-discriminator": [
+            ((discriminator_real_half_only,), "D: dW0"),
+            ((discriminator_fake_labelled_one,), "D: 损失"),
+        ],
+        "3.4-generator": [
+            ((generator_minimax_sign_flipped,), "G（minimax）: 损失"),
+            ((generator_ns_only,), "G（minimax）: 损失"),
         ],
         "3.1-linear": [
             ((linear_forward, linear_dW_flipped), "dW"),
@@ -251,5 +265,6 @@ def test_later_functions_call_the_students_own_earlier_ones(capsys):
     ]
     namespace = run_code(notebook)
     namespace["bce_with_logits"] = lambda logits, targets: (0.0, np.zeros_like(logits))
-    result = check("3.4-gan", *functions(namespace, "3.4-gan"))
-    assert result.passed_items == 0, capsys.readouterr().out
+    for exercise_id in ("3.4-discriminator", "3.4-generator"):
+        result = check(exercise_id, *functions(namespace, exercise_id))
+        assert result.passed_items == 0, capsys.readouterr().out

@@ -362,14 +362,20 @@ GAN_LAYERS = 2  # 生成器与判别器各一个隐藏层
 GENERATOR_LOSSES = ("ns", "minimax")
 
 
-def check_gan_layer(discriminator, generator):
-    """判别器的损失与梯度；两种生成器损失（ns、minimax）的值与梯度。"""
+def gan_problem():
+    """隐藏的 GAN 输入：各维度随机的 G、D（各一个隐藏层，偏置非零）、真样本与 z。"""
     rng = hidden_rng(10)
     latent, data, hidden_g, hidden_d = rng.integers(2, 9, size=4)
     G = random_mlp([latent, hidden_g, data], rng)
     D = random_mlp([data, hidden_d, 1], rng)
     x_real = rng.normal(size=(rng.integers(2, 9), data))
     z = rng.normal(size=(rng.integers(2, 9), latent))
+    return G, D, x_real, z
+
+
+def check_discriminator_layer(discriminator):
+    """判别器的损失与梯度：假样本那一半不求 G 的梯度（torch 里是 detach）。"""
+    G, D, x_real, z = gan_problem()
     G_t, D_t = torch_mlp(G), torch_mlp(D)
     logits_real, logits_fake = D_t(to_torch(x_real)), D_t(G_t(to_torch(z)).detach())
     loss_t = F.binary_cross_entropy_with_logits(
@@ -379,6 +385,11 @@ def check_gan_layer(discriminator, generator):
     loss, grads = discriminator(D, G, x_real, z)
     yield "D: 损失", loss, loss_t
     yield from mlp_items("D: ", grads, D_t)
+
+
+def check_generator_layer(generator):
+    """两种生成器损失（ns、minimax）的值与 G 的梯度：梯度穿过 D 传回 G。"""
+    G, D, _, z = gan_problem()
     for kind in GENERATOR_LOSSES:
         G_t, D_t = torch_mlp(G), torch_mlp(D)
         logits = D_t(G_t(to_torch(z)))
@@ -451,18 +462,20 @@ LAYER_EXERCISES = {
         check_mlp_layer,
         ("out", "dx", *layer_items("", MLP_LAYERS)),
     ),
-    "3.4-gan": Exercise(
-        "判别器与生成器的梯度",
-        ("discriminator_loss_and_grads", "generator_loss_and_grads"),
-        check_gan_layer,
-        (
-            "D: 损失",
-            *layer_items("D: ", GAN_LAYERS),
-            *(
-                name
-                for kind in GENERATOR_LOSSES
-                for name in (f"G（{kind}）: 损失", *layer_items(f"G（{kind}）: ", GAN_LAYERS))
-            ),
+    "3.4-discriminator": Exercise(
+        "判别器的损失与梯度",
+        ("discriminator_loss_and_grads",),
+        check_discriminator_layer,
+        ("D: 损失", *layer_items("D: ", GAN_LAYERS)),
+    ),
+    "3.4-generator": Exercise(
+        "生成器的两种损失与梯度",
+        ("generator_loss_and_grads",),
+        check_generator_layer,
+        tuple(
+            name
+            for kind in GENERATOR_LOSSES
+            for name in (f"G（{kind}）: 损失", *layer_items(f"G（{kind}）: ", GAN_LAYERS))
         ),
     ),
 }

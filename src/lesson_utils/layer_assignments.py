@@ -23,6 +23,7 @@ class LayerAssignment:
     notebook: str  # 导出单元所在的笔记本（相对仓库根目录）
     modules: tuple  # 取哪些 `#| export` 模块的单元
     exercises: tuple  # 检查单元，按顺序
+    given: str = ""  # 可以直接用的前几节的函数（写进开头的说明）
 
 
 LAYER_ASSIGNMENTS = {
@@ -48,7 +49,10 @@ LAYER_ASSIGNMENTS = {
         "3.4 数值稳定的二元交叉熵、多层感知机与 GAN 的梯度",
         "book/ch3/3-4-gan.ipynb",
         ("nn.losses", "nn.mlp", "nn.gan"),
-        ("3.4-bce", "3.4-mlp", "3.4-gan"),
+        ("3.4-bce", "3.4-mlp", "3.4-discriminator", "3.4-generator"),
+        "3.1 节的层已经导入，可以直接用：`out, cache = linear_forward(x, W, b)`、"
+        "`dx, dW, db = linear_backward(dout, cache)`、`out, cache = relu_forward(x)`、"
+        "`dx = relu_backward(dout, cache)`。判别器与生成器分开检查、分开计分。\n\n",
     ),
 }
 
@@ -57,9 +61,11 @@ INTRO = """# 作业：亲手实现 {title}
 这份作业里的函数就是本书 `lesson_utils.nn` 用的那些。每个函数保留了签名和文档字符串
 （写明了每个数组的形状），函数体要你自己写：把 `raise NotImplementedError()` 换成你的实现。
 代码里已经导入的（前几节的层、输入检查）可以直接用；要你写的函数不要从 `lesson_utils.nn`
-导入现成的实现——后面的函数调用的也是你写的版本。
+导入现成的实现——后面的函数调用的也是你写的版本，直接导入的参考实现不计分。
+导入的 `check_*` 是本书实现里的输入检查（形状不对时报出清楚的错误），
+可用可不用，检查单元不考它们。
 
-写完一组就运行后面的检查单元：它在随机的形状上（与书里演示的不同）把你的前向输出和每一个梯度
+{given}写完一组就运行后面的检查单元：它在随机的形状上（与书里演示的不同）把你的前向输出和每一个梯度
 与 PyTorch 的自动求导逐项对照，用中文告诉你哪一项不对。反向还没写时，前向也会单独得到判定。
 批改时用的是同样的检查，得分 = 与 PyTorch 一致的项数 / 总项数。
 """
@@ -151,7 +157,7 @@ def layer_notebook(name, root=None):
     setup = ["import numpy as np", "", "from lesson_utils.exercises import check"]
     setup += missing_imports(root, spec.modules, [source for _, source in code])
     cells = [
-        nbformat.v4.new_markdown_cell(INTRO.format(title=spec.title)),
+        nbformat.v4.new_markdown_cell(INTRO.format(title=spec.title, given=spec.given)),
         nbformat.v4.new_code_cell("\n".join(setup)),
     ]
     for module, source in code:

@@ -37,8 +37,8 @@ def discriminator_loss_and_grads(D, G, x_real, z):
 def generator_loss_and_grads(D, G, z, loss="ns"):
     """返回 (损失, G 的梯度)。
 
-    loss="ns"：−log D(G(z))；loss="minimax"：log(1 − D(G(z)))。形状同
-    discriminator_loss_and_grads；grads 与 G 同名同形状。
+    loss="ns"：−log D(G(z))；loss="minimax"：log(1 − D(G(z)))，都对 N 个样本取平均。
+    形状同 discriminator_loss_and_grads；grads 与 G 同名同形状。
     """
     check_gan("generator_loss_and_grads", D, G, z)
     x_fake, cache_g = mlp_forward(G, z)

@@ -30,7 +30,10 @@ def init_mlp(sizes, rng_):
 
 
 def mlp_forward(params, x):
-    """x: (N, 输入) → out: (N, 输出)；caches 供 mlp_backward 使用。"""
+    """x: (N, 输入) → (out, caches)。
+
+    out 为 (N, 输出)；caches 是各层的缓存，交给 mlp_backward。
+    """
     check_mlp("mlp_forward", params, x)
     layers = len(params) // 2
     h, caches = x, []
