@@ -88,7 +88,31 @@ def test_doc_links_point_to_the_notebook_of_the_edition(context):
     )
     title = context.titles["book/ch3/3-1-feedforward-backprop"]
     assert f"[{title}](../ch3/3-1-feedforward-backprop.ipynb)" in out
-    assert "符号" in out and "{doc}" not in out
+    # 不是笔记本的页面链接到网页版（_config.yml 没有 html.baseurl 时用仓库的 GitHub Pages 地址）
+    assert "[符号](https://dl-principles-zh.github.io/dl-principles-book/book/notation.html)" in out
+    assert "{doc}" not in out
+
+
+def test_bibtex_braces_do_not_reach_the_citation(context):
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell("原教程 {cite:p}`tutorial` 与 {cite:p}`lecun1998gradient`")
+    ]
+    edition = je.convert_notebook(notebook, "book/ch1/1-2-history", context)
+    assert edition.cells[0].source.startswith("原教程 [佚名, n.d.]")
+    references = edition.cells[-1].source
+    assert "{" not in references and references.index("LeCun") < references.index("佚名")
+
+
+def test_code_folded_on_the_web_is_folded_in_jupyter(context):
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_code_cell("draw()", metadata={"tags": ["hide-input"]}),
+        nbformat.v4.new_code_cell("x = 1"),
+    ]
+    edition = je.convert_notebook(notebook, "book/ch3/3-4-gan", context)
+    assert edition.cells[0].metadata["jupyter"]["source_hidden"] is True
+    assert "jupyter" not in edition.cells[1].metadata
 
 
 def test_roles_inside_code_spans_and_math_are_left_alone(context):

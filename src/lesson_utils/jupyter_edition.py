@@ -18,6 +18,7 @@ MyST                        Jupyter 版
 ``{term}``                  术语本身
 ``{glue}`` 系列             该笔记本里存储的输出值
 ``(label)=``、``% 注释``     删去
+代码单元的 ``hide-input``     ``metadata.jupyter.source_hidden``：JupyterLab 与 Notebook 7 也折叠它
 ==========================  ==============================================================
 
 公开的函数：
@@ -46,6 +47,7 @@ from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
 
 from lesson_utils.export import repo_root
+from lesson_utils.setup_cell import pages_url
 
 EDITION_DIR = "notebooks"  # 提交在仓库里的 Jupyter 版（Colab 按钮打开它）
 MYST_EXTENSIONS = {
@@ -159,14 +161,17 @@ class BookContext:
     notebooks: set = field(default_factory=set)  # 是笔记本的 docname
     targets: dict = field(default_factory=dict)  # (label)= → 紧随其后的标题
     bibliography: object = None  # pybtex BibliographyData
-    site_url: str = ""  # 网页版地址（_config.yml 的 html.baseurl），用于链接非笔记本页面
+    site_url: str = ""  # 网页版地址（html.baseurl，没有时是仓库的 GitHub Pages），链接非笔记本页面
 
     @classmethod
     def load(cls, root=None):
         root = Path(root or repo_root())
         config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
         toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-        context = cls(site_url=(config.get("html") or {}).get("baseurl", "").rstrip("/"))
+        site_url = (config.get("html") or {}).get("baseurl") or pages_url(
+            config["repository"]["url"]
+        )
+        context = cls(site_url=site_url.rstrip("/"))
         for docname in toc_docnames(toc):
             path = next(
                 p for p in (root / f"{docname}.ipynb", root / f"{docname}.md") if p.exists()
@@ -212,7 +217,8 @@ def default_context():
 def citation_label(entry):
     """作者–年份：一位作者写姓，两位写“A and B”，三位以上“A et al.”（同 sphinxcontrib-bibtex）。"""
     people = entry.persons.get("author") or entry.persons.get("editor") or []
-    last = [" ".join(person.last_names) for person in people]
+    # 去掉 BibTeX 保护大小写的花括号：author = {{佚名}} 的姓是 "{佚名}"
+    last = [re.sub(r"[{}]", "", " ".join(person.last_names)) for person in people]
     if len(last) > 2:
         names = f"{last[0]} et al."
     else:
@@ -521,7 +527,13 @@ def convert_notebook(notebook, docname=None, context=None, keep_outputs=True):
     for cell in edition.cells:
         if cell.cell_type == "markdown":
             cell.source = convert_markdown_state(cell.source, state)
-        elif cell.cell_type == "code" and not keep_outputs:
+            continue
+        if cell.cell_type != "code":
+            continue
+        if "hide-input" in cell.metadata.get("tags", []):
+            # 网页上折叠的代码（安装单元、示意图、参考实现）：JupyterLab 与 Notebook 7 也折叠它
+            cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
+        if not keep_outputs:
             cell.outputs, cell.execution_count = [], None
     if state.cited:
         references = reference_list(list(state.cited), state.context.bibliography)
