@@ -59,6 +59,7 @@ def test_student_notebooks_contain_no_solutions_and_no_outputs(assignments):
         for cell in student.cells:
             if cell.cell_type == "code" and "raise NotImplementedError()" in cell.source:
                 assert "hide-input" not in cell.metadata.get("tags", [])
+                assert not cell.metadata.get("jupyter", {}).get("source_hidden")  # 学生要看见桩
                 compile(cell.source, relative, "exec")  # 桩必须是合法的 Python
 
 
