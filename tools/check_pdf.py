@@ -17,6 +17,7 @@ from pathlib import Path
 
 import nbformat
 
+from lesson_utils.assignments import BEGIN
 from lesson_utils.jupyter_edition import BookContext
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,16 +36,12 @@ def image_count(pdf):
     return max(0, len(listing.stdout.splitlines()) - 2)
 
 
-def reference_solution_cells():
+def reference_solution_cells(context):
     """书里编程练习的参考实现单元（含 nbgrader 的 BEGIN SOLUTION 标记）的个数。"""
     count = 0
-    for path in (ROOT / "book").rglob("*.ipynb"):
-        if "_build" in path.parts or ".ipynb_checkpoints" in path.parts:
-            continue
-        notebook = nbformat.read(path, as_version=4)
-        count += sum(
-            c.cell_type == "code" and "### BEGIN SOLUTION" in c.source for c in notebook.cells
-        )
+    for docname in context.notebooks:
+        notebook = nbformat.read(ROOT / f"{docname}.ipynb", as_version=4)
+        count += sum(c.cell_type == "code" and BEGIN in c.source for c in notebook.cells)
     return count
 
 
@@ -70,7 +67,7 @@ def main(pdf, log):
         problems.append("PDF 里有英文的“Chapter”（章标题或页脚）")
     if "准备运行环境" in text:
         problems.append("PDF 里印出了网页上折叠的安装单元（hide-input）")
-    solutions = reference_solution_cells()
+    solutions = reference_solution_cells(context)
     if text.count("###BEGINSOLUTION") < solutions:
         problems.append(f"PDF 里少了编程练习的参考实现（笔记本里有 {solutions} 个）")
     images = image_count(pdf)

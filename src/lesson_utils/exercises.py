@@ -24,6 +24,8 @@ from lesson_utils.verify import (
     random_conv_problem,
     random_mlp,
     random_recurrent_problem,
+    torch_discriminator_loss,
+    torch_generator_loss,
     torch_leaves,
     torch_mlp,
     torch_mlp_grads,
@@ -155,13 +157,7 @@ def check_smoothed_discriminator(loss_and_grads):
     rng = np.random.default_rng(7)
     G, D = random_mlp([2, 8, 2], rng), random_mlp([2, 8, 1], rng)
     x_real, z = rng.normal(size=(16, 2)), rng.normal(size=(16, 2))
-    G_t, D_t = torch_mlp(G), torch_mlp(D)
-    logits_real = D_t(to_torch(x_real))
-    logits_fake = D_t(G_t(to_torch(z)).detach())
-    loss_t = F.binary_cross_entropy_with_logits(
-        logits_real, torch.full_like(logits_real, 0.9)
-    ) + F.binary_cross_entropy_with_logits(logits_fake, torch.zeros_like(logits_fake))
-    loss_t.backward()
+    loss_t, D_t = torch_discriminator_loss(D, G, x_real, z, real_label=0.9)
     loss, grads = loss_and_grads(D, G, x_real, z, real_label=0.9)
     yield "损失", loss, loss_t
     yield from mlp_items("", grads, D_t)
@@ -376,12 +372,7 @@ def gan_problem():
 def check_discriminator_layer(discriminator):
     """判别器的损失与梯度：假样本那一半不求 G 的梯度（torch 里是 detach）。"""
     G, D, x_real, z = gan_problem()
-    G_t, D_t = torch_mlp(G), torch_mlp(D)
-    logits_real, logits_fake = D_t(to_torch(x_real)), D_t(G_t(to_torch(z)).detach())
-    loss_t = F.binary_cross_entropy_with_logits(
-        logits_real, torch.ones_like(logits_real)
-    ) + F.binary_cross_entropy_with_logits(logits_fake, torch.zeros_like(logits_fake))
-    loss_t.backward()
+    loss_t, D_t = torch_discriminator_loss(D, G, x_real, z)
     loss, grads = discriminator(D, G, x_real, z)
     yield "D: 损失", loss, loss_t
     yield from mlp_items("D: ", grads, D_t)
@@ -391,13 +382,7 @@ def check_generator_layer(generator):
     """两种生成器损失（ns、minimax）的值与 G 的梯度：梯度穿过 D 传回 G。"""
     G, D, _, z = gan_problem()
     for kind in GENERATOR_LOSSES:
-        G_t, D_t = torch_mlp(G), torch_mlp(D)
-        logits = D_t(G_t(to_torch(z)))
-        if kind == "ns":  # −log D(G(z))：把假样本标成 1 的 BCE
-            loss_t = F.binary_cross_entropy_with_logits(logits, torch.ones_like(logits))
-        else:  # log(1 − D(G(z)))
-            loss_t = torch.log1p(-torch.sigmoid(logits)).mean()
-        loss_t.backward()
+        loss_t, G_t = torch_generator_loss(D, G, z, kind)
         loss, grads = generator(D, G, z, kind)
         yield f"G（{kind}）: 损失", loss, loss_t
         yield from mlp_items(f"G（{kind}）: ", grads, G_t)

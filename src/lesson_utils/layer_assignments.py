@@ -14,7 +14,7 @@ import nbformat
 
 from lesson_utils.assignments import BEGIN, END
 from lesson_utils.exercises import EXERCISES
-from lesson_utils.export import exported_cells, render_modules, repo_root
+from lesson_utils.export import exported_cells, repo_root
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ LAYER_ASSIGNMENTS = {
         ("3.4-bce", "3.4-mlp", "3.4-discriminator", "3.4-generator"),
         "3.1 节的层已经导入，可以直接用：`out, cache = linear_forward(x, W, b)`、"
         "`dx, dW, db = linear_backward(dout, cache)`、`out, cache = relu_forward(x)`、"
-        "`dx = relu_backward(dout, cache)`。判别器与生成器分开检查、分开计分。\n\n",
+        "`dx = relu_backward(dout, cache)`。判别器与生成器分开检查、分开计分。",
     ),
 }
 
@@ -112,32 +112,6 @@ def drop_target_imports(source, targets):
     return "\n".join(lines)
 
 
-def bound_names(node):
-    return [(a.asname or a.name).split(".")[0] for a in node.names]
-
-
-def missing_imports(root, modules, sources):
-    """sources 用到、却没有定义或导入的名字，从导出模块顶部的 import 里补上。
-
-    例如 3.4 节的 bce_with_logits 用的 check_shapes 是在 3.1 节的 nn.losses 单元里导入的。
-    """
-    trees = [ast.parse(source) for source in sources]
-    used = {n.id for tree in trees for n in ast.walk(tree) if isinstance(n, ast.Name)}
-    bound = {n.name for tree in trees for n in tree.body if isinstance(n, ast.FunctionDef)}
-    bound |= {name for source in sources for n in import_nodes(source) for name in bound_names(n)}
-    rendered = render_modules(root)
-    lines = []
-    for module in modules:
-        path = root / "src" / "lesson_utils" / Path(*module.split(".")).with_suffix(".py")
-        for node in import_nodes(rendered[path]):
-            names = [a for a, name in zip(node.names, bound_names(node)) if name in used - bound]
-            if names:
-                node.names = names
-                bound |= set(bound_names(node))
-                lines.append(ast.unparse(node))
-    return lines
-
-
 def layer_notebook(name, root=None):
     """答案版笔记本（函数体带 BEGIN/END SOLUTION 标记）。
     学生版由 assignments.student_version 得到。"""
@@ -154,11 +128,10 @@ def layer_notebook(name, root=None):
     missing = targets - found
     if missing:
         raise ValueError(f"layer_notebook: {spec.notebook} 的导出单元里没有 {sorted(missing)}")
-    setup = ["import numpy as np", "", "from lesson_utils.exercises import check"]
-    setup += missing_imports(root, spec.modules, [source for _, source in code])
+    given = f"{spec.given}\n\n" if spec.given else ""
     cells = [
-        nbformat.v4.new_markdown_cell(INTRO.format(title=spec.title, given=spec.given)),
-        nbformat.v4.new_code_cell("\n".join(setup)),
+        nbformat.v4.new_markdown_cell(INTRO.format(title=spec.title, given=given)),
+        nbformat.v4.new_code_cell("import numpy as np\n\nfrom lesson_utils.exercises import check"),
     ]
     for module, source in code:
         cells.append(nbformat.v4.new_markdown_cell(f"## `lesson_utils.{module}`"))

@@ -6,9 +6,10 @@
   去掉 ``hide-input``；
 - ``check("3.1-3", …)`` 单元 → 自动评分的测试单元（``grade: true``，分值 = 检查器的项数，只读）。
   一项都不对时 ``assert`` 失败（0 分）；否则最后一行输出通过的项数，nbgrader 把它当作部分得分；
-- Markdown 里的 ````{solution}```` 块整块删除（nbgrader 只清除解答单元里的标记区域，
-  不删它们，它们会留在发布版里）；
 - 其余单元只读（``locked: true``）。
+
+传进来的笔记本已由 ``assignments.nbgrader_input`` 删掉 Markdown 里的 ````{solution}```` 块
+（nbgrader 只清除解答单元里的标记区域，不删它们）并换成普通 Markdown。
 
 然后照 nbgrader 的常规流程：``generate_assignment``、``autograde``、``export``（见“教师指南”）。
 """
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 
-from lesson_utils.assignments import BEGIN, SOLUTION_BLOCK
+from lesson_utils.assignments import BEGIN
 from lesson_utils.exercises import EXERCISES
 
 CHECK_LINE = re.compile(
@@ -69,7 +70,6 @@ def nbgrader_source(notebook, name):
         grade_id = f"{name}-cell-{index}"
         cell.metadata.pop("nbgrader", None)
         if cell.cell_type == "markdown":
-            cell.source = SOLUTION_BLOCK.sub("", cell.source)
             cell.metadata["nbgrader"] = nbgrader_metadata(grade_id, locked=True)
             continue
         if cell.cell_type != "code":

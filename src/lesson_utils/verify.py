@@ -200,6 +200,34 @@ def check_mlp(device, rng):
     return rows + [(f"d{n}", grads[n], g) for n, g in torch_mlp_grads(module).items()]
 
 
+def torch_discriminator_loss(D, G, x_real, z, device="cpu", real_label=1.0):
+    """判别器损失 BCE(D(x), real_label) + BCE(D(G(z)), 0) 在 torch 里算一遍并反向传播。
+
+    假样本 detach（判别器这一步不求 G 的梯度）。返回 (损失, D 的 torch 副本)：梯度在副本的参数上。
+    """
+    G_t, D_t = torch_mlp(G, device), torch_mlp(D, device)
+    logits_real = D_t(to_torch(x_real, device))
+    logits_fake = D_t(G_t(to_torch(z, device)).detach())
+    loss_t = F.binary_cross_entropy_with_logits(
+        logits_real, torch.full_like(logits_real, real_label)
+    ) + F.binary_cross_entropy_with_logits(logits_fake, torch.zeros_like(logits_fake))
+    loss_t.backward()
+    return loss_t, D_t
+
+
+def torch_generator_loss(D, G, z, kind, device="cpu"):
+    """生成器损失在 torch 里算一遍并反向传播（梯度穿过 D）。kind="ns"：−log D(G(z))；
+    "minimax"：log(1 − D(G(z)))，用 log1p(−sigmoid) 直接照定义写。返回 (损失, G 的 torch 副本)。"""
+    G_t, D_t = torch_mlp(G, device), torch_mlp(D, device)
+    logits = D_t(G_t(to_torch(z, device)))
+    if kind == "ns":
+        loss_t = F.binary_cross_entropy_with_logits(logits, torch.ones_like(logits))
+    else:
+        loss_t = torch.log1p(-torch.sigmoid(logits)).mean()
+    loss_t.backward()
+    return loss_t, G_t
+
+
 def check_gan(device, rng):
     """判别器的损失与梯度（假样本 detach），两种生成器损失的值与梯度（梯度穿过 D）。"""
     latent, data = rng.integers(1, 6, size=2)
@@ -208,24 +236,12 @@ def check_gan(device, rng):
     x_real = rng.normal(size=(rng.integers(1, 9), data))
     z = rng.normal(size=(rng.integers(1, 9), latent))
     loss, grads = nn.discriminator_loss_and_grads(D, G, x_real, z)
-    G_t, D_t = torch_mlp(G, device), torch_mlp(D, device)
-    logits_real = D_t(to_torch(x_real, device))
-    logits_fake = D_t(G_t(to_torch(z, device)).detach())
-    loss_t = F.binary_cross_entropy_with_logits(
-        logits_real, torch.ones_like(logits_real)
-    ) + F.binary_cross_entropy_with_logits(logits_fake, torch.zeros_like(logits_fake))
-    loss_t.backward()
+    loss_t, D_t = torch_discriminator_loss(D, G, x_real, z, device)
     rows = [("D loss", loss, loss_t)]
     rows += [(f"D d{n}", grads[n], g) for n, g in torch_mlp_grads(D_t).items()]
     for kind in ("ns", "minimax"):
         loss, grads = nn.generator_loss_and_grads(D, G, z, kind)
-        G_t, D_t = torch_mlp(G, device), torch_mlp(D, device)
-        logits = D_t(G_t(to_torch(z, device)))
-        if kind == "ns":  # −log D(G(z))
-            loss_t = F.binary_cross_entropy_with_logits(logits, torch.ones_like(logits))
-        else:  # log(1 − D(G(z)))
-            loss_t = torch.log1p(-torch.sigmoid(logits)).mean()
-        loss_t.backward()
+        loss_t, G_t = torch_generator_loss(D, G, z, kind, device)
         rows.append((f"G {kind} loss", loss, loss_t))
         rows += [(f"G {kind} d{n}", grads[n], g) for n, g in torch_mlp_grads(G_t).items()]
     return rows
