@@ -3,20 +3,42 @@ import sys
 import numpy as np
 import pytest
 
-from lesson_utils.claims import ClaimFailed, claim, experiment_seeds, glue, seed_shift
+from lesson_utils.claims import (
+    LINE_PATTERN,
+    ClaimFailed,
+    claim,
+    experiment_seeds,
+    glue,
+    seed_shift,
+)
 from lesson_utils.devices import seed_everything
 
 
 def test_claim_prints_a_visible_line(capsys):
-    claim(True, "裁剪后 5 次都收敛", "5/5")
-    assert capsys.readouterr().out == "✓ 裁剪后 5 次都收敛（5/5）\n"
+    claim(True, "裁剪后 5 次都收敛", "5/5", key="3.3-clip-converges")
+    out = capsys.readouterr().out
+    assert out == "✓ [3.3-clip-converges] 裁剪后 5 次都收敛（5/5）\n"
+    match = LINE_PATTERN.search(out)  # 结论清单按这个格式读回
+    assert match["key"] == "3.3-clip-converges" and match["text"] == "裁剪后 5 次都收敛（5/5）"
 
 
 def test_failed_claim_raises_with_the_statement():
-    with pytest.raises(ClaimFailed, match="LSTM 胜过 RNN.*0/5"):
-        claim(False, "LSTM 胜过 RNN", "0/5")
+    with pytest.raises(ClaimFailed, match="3.3-lstm-wins.*LSTM 胜过 RNN.*0/5"):
+        claim(False, "LSTM 胜过 RNN", "0/5", key="3.3-lstm-wins")
     with pytest.raises(AssertionError):  # 也是 AssertionError：pytest 与读者都按失败处理
-        claim(np.bool_(False), "x")
+        claim(np.bool_(False), "x", key="A-x")
+
+
+@pytest.mark.parametrize("key", [None, "", "clip", "3.3", "3.3-Clip", "3.3_clip", "33-clip", "3.3-"])
+def test_claim_needs_a_well_formed_key(key):
+    with pytest.raises((ValueError, TypeError), match="key"):
+        claim(True, "x", key=key)
+
+
+@pytest.mark.parametrize("statement", ["", "两行\n结论", None])
+def test_claim_needs_a_one_line_statement(statement):
+    with pytest.raises(ValueError, match="statement"):
+        claim(True, statement, key="3.3-x")
 
 
 def test_seeds_shift_together(monkeypatch):

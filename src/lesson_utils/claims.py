@@ -1,7 +1,9 @@
 """从运行结果得出的结论：在代码里断言，并在页面上打印一行看得见的结果（DESIGN §6a）。
 
-正文里的每个“实验表明……”都对应一次 ``claim(...)``：成立时打印 ``✓ 结论``，不成立时抛出
+正文里的每个“实验表明……”都对应一次 ``claim(...)``：成立时打印 ``✓ [编号] 结论（证据）``，不成立时抛出
 ``ClaimFailed``。这样读者的机器若得出不同的结果，会在那一格大声失败，而不是默默地与正文矛盾。
+每个结论有一个稳定的编号（``key``，如 ``"3.3-clip-rescues"``：页码加短名），附录“结论清单”按编号
+列出全书的结论、出处与这次运行打印的证据。
 
 ``experiment_seeds`` 给出一个实验要跑的种子。测试 ``make seeds`` 设置环境变量
 ``LESSON_SEED_SHIFT``，把全书的种子整体平移，再执行一遍每一页：结论必须对别的种子也成立。
@@ -9,28 +11,40 @@
 """
 
 import os
+import re
 
 SEED_SHIFT_VARIABLE = "LESSON_SEED_SHIFT"
+# 结论编号：所在页的节号（“3.3”，附录用“A”），一个连字符，再接小写字母、数字与连字符组成的短名
+KEY_PATTERN = re.compile(r"(?:[0-9]\.[0-9]|A)-[a-z0-9]+(?:-[a-z0-9]+)*")
+# 打印出来的一行：结论清单从笔记本存储的输出里按这个格式读回编号、结论与证据
+LINE_PATTERN = re.compile(r"^✓ \[(?P<key>[^\]]+)\] (?P<text>.*)$", re.MULTILINE)
 
 
 class ClaimFailed(AssertionError):
     """正文的一个结论在这次运行里不成立。"""
 
 
-def claim(holds, statement, evidence=""):
-    """断言一个结论并打印一行。
+def claim(holds, statement, evidence="", *, key):
+    """断言一个结论并打印一行 ``✓ [key] statement（evidence）``。
 
     holds:     这次运行是否支持该结论（bool）
     statement: 结论本身，中文，与正文一致，例如 "不裁剪时 5 次中 5 次发散"
     evidence:  支撑它的、在任何机器上都稳定的数字（计数、区间），会一起打印
+    key:       稳定的编号，页码加短名，如 "3.3-clip-rescues"；结论清单用它指向这一行
     """
+    if not isinstance(key, str) or not KEY_PATTERN.fullmatch(key):
+        raise ValueError(
+            f"claim: 参数 key 应形如 '3.3-clip-rescues'（节号、连字符、小写短名），实际为 {key!r}"
+        )
+    if not isinstance(statement, str) or not statement or "\n" in statement:
+        raise ValueError(f"claim: 参数 statement 应为一行非空文字，实际为 {statement!r}")
     line = f"{statement}（{evidence}）" if evidence else statement
     if not bool(holds):
         raise ClaimFailed(
-            f"结论不成立：{line}。这次运行与正文不符：请检查改动过的代码或参数；"
+            f"结论 {key} 不成立：{line}。这次运行与正文不符：请检查改动过的代码或参数；"
             "若未改动，请把这条信息连同机器与版本报告给本书作者。"
         )
-    print(f"✓ {line}")
+    print(f"✓ [{key}] {line}")
 
 
 def seed_shift():
