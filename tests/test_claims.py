@@ -29,7 +29,10 @@ def test_failed_claim_raises_with_the_statement():
         claim(np.bool_(False), "x", key="A-x")
 
 
-@pytest.mark.parametrize("key", [None, "", "clip", "3.3", "3.3-Clip", "3.3_clip", "33-clip", "3.3-"])
+BAD_KEYS = [None, "", "clip", "3.3", "3.3-Clip", "3.3_clip", "33-clip", "3.3-"]
+
+
+@pytest.mark.parametrize("key", BAD_KEYS)
 def test_claim_needs_a_well_formed_key(key):
     with pytest.raises((ValueError, TypeError), match="key"):
         claim(True, "x", key=key)

@@ -14,6 +14,8 @@ import os
 import re
 
 SEED_SHIFT_VARIABLE = "LESSON_SEED_SHIFT"
+# make seeds 用这三组平移重跑第 1–3 章的每一页（存储的输出是平移 0）；结论清单据此写“检验”一栏
+SEED_SHIFTS_TESTED = (1000, 2000, 3000)
 # 结论编号：所在页的节号（“3.3”，附录用“A”），一个连字符，再接小写字母、数字与连字符组成的短名
 KEY_PATTERN = re.compile(r"(?:[0-9]\.[0-9]|A)-[a-z0-9]+(?:-[a-z0-9]+)*")
 # 打印出来的一行：结论清单从笔记本存储的输出里按这个格式读回编号、结论与证据
