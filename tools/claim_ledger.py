@@ -167,10 +167,11 @@ def how_tested(docname):
 def claims_table(claims):
     """一页的结论：编号（链接到打印它的那一行）、结论、这次运行打印的证据。"""
     headers = ("编号", "结论", "本次运行的证据")
-    table = nodes.table(classes=["claim-ledger", "longtable"])
+    # colwidths-given：PDF 按比例分栏并自动换行（否则 LaTeX 的表格一行排到底、溢出页面）
+    table = nodes.table(classes=["claim-ledger", "longtable", "colwidths-given"])
     group = nodes.tgroup(cols=len(headers))
     table += group
-    for width in (22, 48, 30):
+    for width in (18, 48, 34):
         group += nodes.colspec(colwidth=width)
     head = nodes.thead()
     row = nodes.row()
