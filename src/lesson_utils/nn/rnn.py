@@ -14,7 +14,7 @@ from lesson_utils.validation import check_shapes
 
 
 def gate_slices(array, count):
-    """把最后一维等分成 count 段，返回视图（不复制）。比 np.split 省几微秒，每个时刻都要用。"""
+    """把最后一维等分成 count 段，返回视图（不复制）。每个时刻都要用。"""
     size = array.shape[-1] // count
     return [array[..., k * size : (k + 1) * size] for k in range(count)]
 
@@ -22,8 +22,8 @@ def gate_slices(array, count):
 def input_part(x, W_ih, b):
     """所有时刻的 x_t W_ihᵀ + b：与 h 无关，不必留在循环里。x: (T, N, D) → (T, N, G)
 
-    把 T 个时刻摞成 T·N 行，一次大矩阵乘法代替 T 次小的。偏置原地加上：``x @ W.T + b``
-    会再新建一个同样大的数组，新内存第一次写入要付缺页的代价，float32 时比乘法本身还慢。
+    把 T 个时刻摞成 T·N 行，一次大矩阵乘法代替 T 次小的。偏置原地加上，
+    不再新建一个同样大的数组（``x @ W.T + b`` 会多建一个）。
     """
     T, N, D = x.shape
     out = x.reshape(T * N, D) @ W_ih.T
