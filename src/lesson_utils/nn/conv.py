@@ -9,7 +9,7 @@ import numpy as np
 from lesson_utils.nn.windows import add_windows, conv_arguments, output_size, windows
 from lesson_utils.validation import check_shapes
 
-CHUNK = 8  # 每次处理的样本数：让一块 im2col 矩阵留在 CPU 缓存里（见“速度”一节）
+CHUNK = 8  # 每次处理的样本数：分块降低峰值内存（见“速度”一节）
 
 
 def conv2d_forward(x, W, b, stride=1, padding=0):
