@@ -155,9 +155,7 @@ def test_the_readers_wheel_holds_only_the_runtime_package(tmp_path):
     packaged = {n for n in names if not n.split("/")[0].endswith(".dist-info")}
     assert all(n.startswith("lesson_utils/") for n in packaged), packaged
     code = {n for n in packaged if n.endswith(".py")}
-    expected = {
-        p.relative_to(SRC).as_posix() for p in (SRC / "lesson_utils").rglob("*.py")
-    }
+    expected = {p.relative_to(SRC).as_posix() for p in (SRC / "lesson_utils").rglob("*.py")}
     assert code == expected
     data = packaged - code
     assert data and all(n.removeprefix("lesson_utils/").startswith(DATA_FILES) for n in data), data
