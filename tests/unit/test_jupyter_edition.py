@@ -147,11 +147,19 @@ def test_leftover_checker_finds_raw_myst():
 # ---------------------------------------------------------------- 全书
 
 
-def test_no_notebook_of_the_edition_shows_myst_syntax(context):
-    leftovers = {}
+@pytest.fixture(scope="module")
+def editions(context):
+    """{文档名: (书页, 它的 Jupyter 版)}，整本书只转换一次。"""
+    converted = {}
     for docname in book_notebooks(context):
         notebook = nbformat.read(ROOT / f"{docname}.ipynb", as_version=4)
-        edition = je.convert_notebook(notebook, docname, context)
+        converted[docname] = notebook, je.convert_notebook(notebook, docname, context)
+    return converted
+
+
+def test_no_notebook_of_the_edition_shows_myst_syntax(editions):
+    leftovers = {}
+    for docname, (_, edition) in editions.items():
         found = [
             x
             for c in edition.cells
@@ -160,15 +168,13 @@ def test_no_notebook_of_the_edition_shows_myst_syntax(context):
         ]
         if found:
             leftovers[docname] = found
-    assert len(context.notebooks) >= 13
+    assert len(editions) >= 13
     assert not leftovers, leftovers
 
 
-def test_exercise_and_solution_counts_survive_conversion(context):
-    for docname in book_notebooks(context):
-        notebook = nbformat.read(ROOT / f"{docname}.ipynb", as_version=4)
+def test_exercise_and_solution_counts_survive_conversion(editions):
+    for docname, (notebook, edition) in editions.items():
         source = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
-        edition = je.convert_notebook(notebook, docname, context)
         text = "\n".join(c.source for c in edition.cells if c.cell_type == "markdown")
         assert text.count("<summary>解答</summary>") == source.count("{solution}"), docname
         assert len(re.findall(r"^#### 练习 \d+\.\d+-\d+", text, re.M)) == source.count("{exercise}")
