@@ -26,7 +26,7 @@ import torch.nn.functional as F
 from lesson_utils import nn
 from lesson_utils.compare import display_width, pad, to_torch
 from lesson_utils.devices import available_devices, describe_device, disable_tf32
-from lesson_utils.verify import torch_leaves, torch_recurrent
+from lesson_utils.references import torch_leaves, torch_recurrent
 
 
 @dataclass
@@ -250,9 +250,11 @@ def run(quick=False, repeats=None, seed=0, only=None, rounds=3):
     """运行基准，返回 BenchRow 列表。only：只跑名称里含这些字符串的行（如 "LSTM"），None 为全部。
 
     rounds 是两边轮流的轮数（见 race）；书页里的短基准用 1 轮、几次计时，几秒钟跑完。
+    quick=True 只检查能运行：尺寸极小，换边时也不停顿（计时本来就没有意义）。
     """
     disable_tf32()
     repeats = repeats or (3 if quick else 21)
+    pause = 0.0 if quick else 0.2
     rows, naive = cases(quick)
     rows = [row for row in rows if selected(row[0], only)]
     results = []
@@ -260,7 +262,9 @@ def run(quick=False, repeats=None, seed=0, only=None, rounds=3):
         synchronize = torch.cuda.synchronize if device.type == "cuda" else None
         for name, dtype, shape, target, make in rows:
             ours, reference = make(device, np.random.default_rng(seed))
-            ours_ms, reference_ms = race(ours, reference, repeats, synchronize, rounds=rounds)
+            ours_ms, reference_ms = race(
+                ours, reference, repeats, synchronize, rounds=rounds, pause=pause
+            )
             on_cpu = device.type == "cpu"  # 目标是与 CPU 上的 PyTorch 比；GPU 的行只报告
             results.append(
                 make_row(
@@ -273,7 +277,7 @@ def run(quick=False, repeats=None, seed=0, only=None, rounds=3):
         return results
     vectorized, slow = make(None, np.random.default_rng(seed))
     # 朴素版很慢，少计几次；但至少 3 次，取中位数才不怕某一次碰巧被打断
-    fast_ms, slow_ms = race(vectorized, slow, max(3, rounds), rounds=rounds)
+    fast_ms, slow_ms = race(vectorized, slow, max(3, rounds), rounds=rounds, pause=pause)
     results.append(
         make_row(
             name, dtype, shape, fast_ms, "朴素循环", slow_ms, target, peak_megabytes(vectorized)

@@ -1,6 +1,7 @@
 """把我们的 NumPy 结果与 PyTorch 对照，并打印一张误差表。
 
-约定（见 DESIGN.md §6）：一律在 float64 下比较；默认容差 ``|ours - ref| <= atol + rtol * |ref|``，
+约定（见 ARCHITECTURE.md 的“验证约定”）：一律在 float64 下比较；
+默认容差 ``|ours - ref| <= atol + rtol * |ref|``，
 atol=1e-12、rtol=1e-8。float64 下正确的实现通常相差 1e-15 左右，比 1e-8 更宽的容差会掩盖错误。
 """
 

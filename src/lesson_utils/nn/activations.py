@@ -1,7 +1,8 @@
-# 本文件由 `python -m lesson_utils.export` 从下列笔记本自动生成，请勿手工修改：
-# 改笔记本里标有 `#| export nn.activations` 的代码单元，再重新导出。
-#   book/ch3/3-1-feedforward-backprop.ipynb
+# 本文件由 make export（python -m book_tools.export）从笔记本里标有 `#| export nn.activations` 的
+# 代码单元生成，请勿手工修改：改笔记本里的单元，再重新导出。
+# 每段代码前的 `# %% 笔记本#单元id` 指出它来自哪个单元。
 
+# %% book/ch3/3-1-feedforward-backprop.ipynb#cell-07
 """逐元素的激活函数。输入可以是任意形状；cache 里存反向传播要用的量。"""
 
 import numpy as np

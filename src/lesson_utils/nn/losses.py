@@ -1,8 +1,8 @@
-# 本文件由 `python -m lesson_utils.export` 从下列笔记本自动生成，请勿手工修改：
-# 改笔记本里标有 `#| export nn.losses` 的代码单元，再重新导出。
-#   book/ch3/3-1-feedforward-backprop.ipynb
-#   book/ch3/3-4-gan.ipynb
+# 本文件由 make export（python -m book_tools.export）从笔记本里标有 `#| export nn.losses` 的
+# 代码单元生成，请勿手工修改：改笔记本里的单元，再重新导出。
+# 每段代码前的 `# %% 笔记本#单元id` 指出它来自哪个单元。
 
+# %% book/ch3/3-1-feedforward-backprop.ipynb#cell-08
 """损失函数：返回 (loss, dlogits)，一次给出损失值和它对 logits 的梯度。"""
 
 import numpy as np
@@ -36,6 +36,7 @@ def softmax_cross_entropy(logits, y):
     return loss, dlogits
 
 
+# %% book/ch3/3-4-gan.ipynb#5bd48ba3
 def bce_with_logits(logits, targets):
     """平均二元交叉熵，与 F.binary_cross_entropy_with_logits 相同（3.4 节）。
 

@@ -1,7 +1,8 @@
-# 本文件由 `python -m lesson_utils.export` 从下列笔记本自动生成，请勿手工修改：
-# 改笔记本里标有 `#| export nn.lstm` 的代码单元，再重新导出。
-#   book/ch3/3-3-rnn.ipynb
+# 本文件由 make export（python -m book_tools.export）从笔记本里标有 `#| export nn.lstm` 的
+# 代码单元生成，请勿手工修改：改笔记本里的单元，再重新导出。
+# 每段代码前的 `# %% 笔记本#单元id` 指出它来自哪个单元。
 
+# %% book/ch3/3-3-rnn.ipynb#e16f7c68
 """长短期记忆网络（LSTM），约定与 torch.nn.LSTM 相同：门的顺序 i, f, g, o，两个偏置 b_ih、b_hh。"""
 
 from typing import NamedTuple

@@ -1,7 +1,8 @@
-# 本文件由 `python -m lesson_utils.export` 从下列笔记本自动生成，请勿手工修改：
-# 改笔记本里标有 `#| export nn.mlp` 的代码单元，再重新导出。
-#   book/ch3/3-4-gan.ipynb
+# 本文件由 make export（python -m book_tools.export）从笔记本里标有 `#| export nn.mlp` 的
+# 代码单元生成，请勿手工修改：改笔记本里的单元，再重新导出。
+# 每段代码前的 `# %% 笔记本#单元id` 指出它来自哪个单元。
 
+# %% book/ch3/3-4-gan.ipynb#1ba6d4a5
 """多层感知机（MLP）：3.1 节的线性层与 ReLU 交替，最后一层不加激活。
 3.4 节的生成器与判别器都是它。
 

@@ -1,7 +1,8 @@
-# 本文件由 `python -m lesson_utils.export` 从下列笔记本自动生成，请勿手工修改：
-# 改笔记本里标有 `#| export nn.naive` 的代码单元，再重新导出。
-#   book/ch3/3-2-cnn.ipynb
+# 本文件由 make export（python -m book_tools.export）从笔记本里标有 `#| export nn.naive` 的
+# 代码单元生成，请勿手工修改：改笔记本里的单元，再重新导出。
+# 每段代码前的 `# %% 笔记本#单元id` 指出它来自哪个单元。
 
+# %% book/ch3/3-2-cnn.ipynb#8ffd9694
 """逐元素照公式计算的卷积与最大池化：慢，但每一行都能和公式对上。只用于教学和核对向量化版本。"""
 
 import numpy as np

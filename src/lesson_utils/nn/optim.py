@@ -1,7 +1,8 @@
-# 本文件由 `python -m lesson_utils.export` 从下列笔记本自动生成，请勿手工修改：
-# 改笔记本里标有 `#| export nn.optim` 的代码单元，再重新导出。
-#   book/ch3/3-3-rnn.ipynb
+# 本文件由 make export（python -m book_tools.export）从笔记本里标有 `#| export nn.optim` 的
+# 代码单元生成，请勿手工修改：改笔记本里的单元，再重新导出。
+# 每段代码前的 `# %% 笔记本#单元id` 指出它来自哪个单元。
 
+# %% book/ch3/3-3-rnn.ipynb#6393b5bc
 """训练循环的两个小工具：按总范数裁剪梯度、Adam 优化器。行为与 torch 的同名工具相同。"""
 
 import numpy as np

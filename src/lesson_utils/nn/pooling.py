@@ -1,7 +1,8 @@
-# 本文件由 `python -m lesson_utils.export` 从下列笔记本自动生成，请勿手工修改：
-# 改笔记本里标有 `#| export nn.pooling` 的代码单元，再重新导出。
-#   book/ch3/3-2-cnn.ipynb
+# 本文件由 make export（python -m book_tools.export）从笔记本里标有 `#| export nn.pooling` 的
+# 代码单元生成，请勿手工修改：改笔记本里的单元，再重新导出。
+# 每段代码前的 `# %% 笔记本#单元id` 指出它来自哪个单元。
 
+# %% book/ch3/3-2-cnn.ipynb#10a32f52
 """最大池化与平均池化，约定与 F.max_pool2d、F.avg_pool2d 相同（无补零；stride 默认等于窗口）。
 
 两者都写成“对窗口内的 kh·kw 个偏移循环、每次处理所有窗口”：循环次数很少，每次都是整块的数组运算。

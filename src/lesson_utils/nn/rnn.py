@@ -1,7 +1,8 @@
-# 本文件由 `python -m lesson_utils.export` 从下列笔记本自动生成，请勿手工修改：
-# 改笔记本里标有 `#| export nn.rnn` 的代码单元，再重新导出。
-#   book/ch3/3-3-rnn.ipynb
+# 本文件由 make export（python -m book_tools.export）从笔记本里标有 `#| export nn.rnn` 的
+# 代码单元生成，请勿手工修改：改笔记本里的单元，再重新导出。
+# 每段代码前的 `# %% 笔记本#单元id` 指出它来自哪个单元。
 
+# %% book/ch3/3-3-rnn.ipynb#0ddd93a3
 """普通循环神经网络（Elman RNN，tanh 激活），约定与 torch.nn.RNN 相同（单层、单向、时间维在前）。
 
 另有三种循环层共用的小工具：gate_slices（按门切分）、input_part（输入部分一次算完）、

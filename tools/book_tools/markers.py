@@ -1,0 +1,111 @@
+"""笔记本里的标记：每一种只在这里写一次，识别它们的工具（导出、学生版、作业、nbgrader 课程、批改、
+Jupyter 版、PDF 与 Sphinx 扩展）都从这里取。
+
+- ``#| export nn.layers``：代码单元的第一行，单元导出到 ``lesson_utils.nn.layers``（nbdev 的写法）
+- ``### BEGIN SOLUTION`` / ``### END SOLUTION``：参考实现的区域（nbgrader 的标记）；学生版换成桩
+- 桩：``# 在这里写你的代码`` 与 ``raise NotImplementedError()``，缩进与 BEGIN 那一行相同
+- Markdown 里的 ````{solution}```` 块：学生版整块删去
+- 检查单元：``check("3.1-3", f, g)`` 或 ``if check("3.4-3", f):``
+- 练习的标签：``ex-3-2-4`` ↔ 练习编号 ``3.2-4``（与 check 的编号相同）
+- ``hide-input``：网页上折叠的代码单元（安装单元、示意图、参考实现）
+"""
+
+import re
+
+EXPORT = re.compile(r"^#\|\s*export\s+([A-Za-z_][\w.]*)\s*$")
+BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+STUB = ("# 在这里写你的代码", "raise NotImplementedError()")
+SOLUTION_BLOCK = re.compile(r"^````\{solution\}[^\n]*\n.*?^````[ \t]*\n?", re.S | re.M)
+# 检查单元的第一行：可选的 if、练习编号、其余参数、可选的冒号与注释
+CHECK_LINE = re.compile(
+    r"""^(?P<guard>if\s+)?check\(\s*["'](?P<id>[^"']+)["'](?P<args>[^)]*)\)\s*:?\s*(#.*)?$"""
+)
+CHECK_CALL = re.compile(r"""\bcheck\(\s*["']([^"']+)["']""")  # 单元里任何位置的 check("…")
+EXERCISE_LABEL = re.compile(r"^ex-(\d+)-(\d+)-(\d+)$")
+HIDE_INPUT = "hide-input"
+
+
+def export_target(source):
+    """代码单元的源码 → (模块名, 去掉标记行的源码)；不是导出单元时返回 None。"""
+    first, _, rest = source.partition("\n")
+    match = EXPORT.match(first)
+    return (match.group(1), rest.strip("\n")) if match else None
+
+
+def exercise_id(label):
+    """``ex-3-2-3`` → ``3.2-3``；别的标签返回 None。"""
+    match = EXERCISE_LABEL.match(label or "")
+    return f"{match[1]}.{match[2]}-{match[3]}" if match else None
+
+
+def is_solution_code(cell):
+    """含 BEGIN SOLUTION 的代码单元（参考实现）。"""
+    return cell.cell_type == "code" and BEGIN in cell.source
+
+
+def is_check_cell(cell):
+    """以 ``check("…"`` 或 ``if check("…"`` 开头的代码单元。"""
+    return cell.cell_type == "code" and CHECK_LINE.match(cell.source.split("\n", 1)[0]) is not None
+
+
+def checked_ids(notebook):
+    """代码单元里 ``check("…")`` 调用的练习编号，按出现顺序、去重。"""
+    ids = []
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            ids += [i for i in CHECK_CALL.findall(cell.source) if i not in ids]
+    return ids
+
+
+def clear_solution_code(source):
+    """把每一对 BEGIN/END SOLUTION 标记之间（含标记本身）换成同样缩进的桩。"""
+    out, inside = [], False
+    for line in source.split("\n"):
+        stripped = line.strip()
+        if stripped == BEGIN:
+            if inside:
+                raise ValueError(f"clear_solution_code: 嵌套的 {BEGIN}")
+            inside = True
+            indent = line[: len(line) - len(line.lstrip())]
+            out += [indent + STUB[0], indent + STUB[1]]
+        elif stripped == END:
+            if not inside:
+                raise ValueError(f"clear_solution_code: 多余的 {END}")
+            inside = False
+        elif not inside:
+            out.append(line)
+    if inside:
+        raise ValueError(f"clear_solution_code: 缺少 {END}")
+    return "\n".join(out)
+
+
+def mark_solution(lines, indent):
+    """把几行代码包进 BEGIN/END SOLUTION（标记的缩进为 indent）。"""
+    return [indent + BEGIN, *lines, indent + END]
+
+
+def reveal(cell):
+    """去掉单元的 hide-input 标签（学生要看见、要改的单元）。"""
+    tags = [t for t in cell.metadata.get("tags", []) if t != HIDE_INPUT]
+    cell.metadata["tags"] = tags
+    if not tags:
+        del cell.metadata["tags"]
+
+
+def is_hidden(cell):
+    return HIDE_INPUT in cell.metadata.get("tags", [])
+
+
+def remove_solutions(cell):
+    """就地删掉一个单元里的解答：Markdown 的解答块删去，参考实现换成桩（并露出代码）。
+
+    返回这个单元是否是被换成桩的解答代码单元。
+    """
+    if cell.cell_type == "markdown":
+        cell.source = SOLUTION_BLOCK.sub("", cell.source)
+        return False
+    if not is_solution_code(cell):
+        return False
+    cell.source = clear_solution_code(cell.source)
+    reveal(cell)
+    return True
