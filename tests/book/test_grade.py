@@ -199,8 +199,13 @@ def test_a_layer_assignment_is_graded_through_the_students_kernel(tmp_path):
             cell.source = (
                 "from lesson_utils.nn import discriminator_loss_and_grads, generator_loss_and_grads"
             )
+    mixed = nbformat.from_dict(answer)  # 自己写前向，反向直接导入参考实现：与 check() 一样整题 0 分
+    for cell in mixed.cells:
+        if "def mlp_backward" in cell.source:
+            cell.source += "\n\nfrom lesson_utils.nn import mlp_backward\n"
     nbformat.write(answer, submissions / "right.ipynb")
     nbformat.write(wrong, submissions / "minimax_sign.ipynb")
+    nbformat.write(mixed, submissions / "mixed.ipynb")
     nbformat.write(borrowed, submissions / "borrowed.ipynb")
     grades = {g.student: g for g in grade_folder(submissions, tmp_path / "out", time_limit=120)}
     assert [r.score for r in grades["right"].results.values()] == [1, 1, 1, 1]
@@ -212,3 +217,6 @@ def test_a_layer_assignment_is_graded_through_the_students_kernel(tmp_path):
         borrowed_gan = grades["borrowed"].results[exercise_id]
         assert borrowed_gan.passed_items == 0 and "现成的实现" in borrowed_gan.feedback
     assert grades["borrowed"].results["3.4-mlp"].score == 1  # 自己写的那几题照常得分
+    mixed_mlp = grades["mixed"].results["3.4-mlp"]
+    assert mixed_mlp.passed_items == 0 and "mlp_backward 是本书" in mixed_mlp.feedback
+    assert grades["mixed"].results["3.4-bce"].score == 1

@@ -102,7 +102,10 @@ def serve(request_path, response_path):
 
     name = request["function"]
     function = namespace.get(name)
-    if not callable(function):
+    if request.get("probe"):
+        # 只问是不是直接拿来的参考实现：评分前每个函数都问一遍，与 check() 一样整题记 0
+        response = {"borrowed": borrowed_reference(function) if callable(function) else None}
+    elif not callable(function):
         response = {"error": f"没有找到函数 {name}（定义它的单元没有运行成功，或者被删掉了）。"}
     elif borrowed_reference(function):
         response = {"error": borrowed_reference(function)}
@@ -175,13 +178,20 @@ class RemoteFunction:
         self.__name__ = name
 
     def __call__(self, *args, **kwargs):
+        reply = self._ask({"function": self.name, "args": encode(args), "kwargs": encode(kwargs)})
+        if "error" in reply:
+            raise StudentCodeError(reply["error"])
+        return decode(reply["ok"])
+
+    def borrowed_reference(self):
+        """学生内核里的这个函数是不是直接 import 的参考实现（feedback.borrowed_reference 问它）。"""
+        return self._ask({"function": self.name, "probe": True}).get("borrowed")
+
+    def _ask(self, message):
         request = self.workdir / "request.json"
         response = self.workdir / "response.json"
         response.unlink(missing_ok=True)
-        request.write_text(
-            json.dumps({"function": self.name, "args": encode(args), "kwargs": encode(kwargs)}),
-            encoding="utf-8",
-        )
+        request.write_text(json.dumps(message), encoding="utf-8")
         code = (
             f"import book_tools.grade as _grade\n_grade.serve({str(request)!r}, {str(response)!r})"
         )
@@ -190,10 +200,7 @@ class RemoteFunction:
             raise StudentCodeError(f"{self.name} 运行超过 {self.timeout:g} 秒，已中断（死循环？）")
         if status != "ok" or not response.exists():
             raise StudentCodeError(f"调用 {self.name} 时内核出了问题：{detail or status}")
-        reply = json.loads(response.read_text(encoding="utf-8"))
-        if "error" in reply:
-            raise StudentCodeError(reply["error"])
-        return decode(reply["ok"])
+        return json.loads(response.read_text(encoding="utf-8"))
 
 
 # ---------------------------------------------------------------- 批改一份提交
