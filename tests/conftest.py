@@ -8,9 +8,12 @@ tests/book/：针对整本书的测试——构建好的网页（真浏览器）
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
+
+import nbformat
 
 from book_tools import setup_cell
 from lesson_utils.claims import LINE_PATTERN
@@ -79,3 +82,13 @@ def stored_claims():
                 for key in printed_keys(cell):
                     found.setdefault(key, []).append(page)
     return found
+
+
+# -------------------------------------------- 练习编号（页面上 :label: ex-3-2-3 的练习）
+def labels(notebook_path):
+    text = "\n".join(c.source for c in nbformat.read(notebook_path, as_version=4).cells)
+    return re.findall(r":label: ex-(\d+)-(\d+)-(\d+)", text)
+
+
+def pages():
+    return sorted((ROOT / "book").glob("ch*/*.ipynb"))

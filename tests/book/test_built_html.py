@@ -3,23 +3,13 @@
 
 import re
 
-import nbformat
 import pytest
-from conftest import ROOT
+from conftest import ROOT, labels, pages
 
 from book_tools import jupyter_edition as je
 
 HTML = ROOT / "_build" / "html"
 TITLE = re.compile(r'<p class="admonition-title">(.*?)</p>', re.S)
-
-
-def labels(notebook_path):
-    text = "\n".join(c.source for c in nbformat.read(notebook_path, as_version=4).cells)
-    return re.findall(r":label: ex-(\d+)-(\d+)-(\d+)", text)
-
-
-def pages():
-    return sorted((ROOT / "book").glob("ch*/*.ipynb"))
 
 
 @pytest.fixture(scope="module")

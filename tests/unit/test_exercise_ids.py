@@ -6,21 +6,9 @@
 import re
 
 import nbformat
-from conftest import ROOT
+from conftest import ROOT, labels, pages
 
 from lesson_utils.exercises import EXERCISES, LAYER_EXERCISES
-
-HTML = ROOT / "_build" / "html" / "book"
-TITLE = re.compile(r'<p class="admonition-title">(.*?)</p>', re.S)
-
-
-def labels(notebook_path):
-    text = "\n".join(c.source for c in nbformat.read(notebook_path, as_version=4).cells)
-    return re.findall(r":label: ex-(\d+)-(\d+)-(\d+)", text)
-
-
-def pages():
-    return sorted((ROOT / "book").glob("ch*/*.ipynb"))
 
 
 def test_checker_ids_and_teacher_table_match_the_book_labels():
