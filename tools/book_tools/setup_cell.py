@@ -25,7 +25,7 @@ GITHUB = re.compile(r"^https://github\.com/([^/]+)/([^/]+?)/?$")
 
 TEMPLATE = '''\
 # 准备运行环境：本页要用本书的 lesson_utils 包（含中文字体与数据）。已经装好时，这个单元什么也不做。
-# （由 make setup-cells 根据 _config.yml 生成，请勿手改。）
+# （全书每一页的这个单元都相同。）
 import glob
 import importlib.util
 import subprocess
