@@ -10,7 +10,7 @@ ENV_STAMP := $(VENV)/.installed
 VENDOR_STAMP := _vendor/.installed
 JOBS ?= 2
 
-.PHONY: book pdf pdf-deps test unit seeds lint format export edition setup-cells notebooks verify bench assignments grade test-nbgrader browser-deps lock clean help
+.PHONY: book pdf pdf-deps test unit seeds lint format export edition setup-cells notebooks verify bench assignments grade grade-deps test-nbgrader browser-deps lock clean help
 
 help:
 	@echo "make book       构建 HTML 书（_build/html）"
@@ -93,7 +93,7 @@ browser-deps:
 	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	fi
 
-test: $(ENV_STAMP) lint book browser-deps
+test: $(ENV_STAMP) lint book browser-deps grade-deps
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadscope \
 	    --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
@@ -147,15 +147,25 @@ notebooks: $(ENV_STAMP)
 assignments: $(ENV_STAMP)
 	$(BIN)/python -m book_tools.assignments --out _build/assignments
 
-# 每份提交在新内核里运行（TIME_LIMIT 秒），再由评分进程自己的检查器逐题评分；
-# ASSIGNMENT=发下去的学生版笔记本 时只按它的检查单元出列（默认取各提交的并集）；
-# SEED=整数 换掉“亲手实现各层”作业的隐藏形状（学生自查时用的是默认种子）。
+# 每份提交在沙箱（bubblewrap）里的新内核中运行（全部单元 TIME_LIMIT 秒，评分时的调用合起来另有 TIME_LIMIT 秒），
+# 再由评分进程自己的检查器逐题评分。成绩表的列来自 ASSIGNMENT=发下去的学生版笔记本（或 EXERCISES=3.1-3,3.1-4），
+# 从不取自学生交上来的笔记本；JOBS=2 同时批改两份；SEED=整数 换掉“亲手实现各层”作业的隐藏形状；
+# UNSAFE=1 不用沙箱（学生的代码将以你的身份运行，只在建不起沙箱、又明白后果时用）。
 SUBMISSIONS ?=
 TIME_LIMIT ?= 300
-grade: $(ENV_STAMP)
-	@test -n "$(SUBMISSIONS)" || { echo "用法：make grade SUBMISSIONS=放学生笔记本的目录"; exit 2; }
-	$(BIN)/python -m book_tools.grade "$(SUBMISSIONS)" --out _build/grades --time-limit $(TIME_LIMIT) \
-	    $(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)") $(if $(SEED),--seed $(SEED))
+grade-deps:
+	@if ! command -v bwrap >/dev/null; then \
+	    SUDO=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+	    $$SUDO apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq bubblewrap >/dev/null; \
+	fi
+
+grade: $(ENV_STAMP) $(if $(UNSAFE),,grade-deps)
+	@test -n "$(SUBMISSIONS)" || { echo "用法：make grade SUBMISSIONS=目录 ASSIGNMENT=学生版笔记本（或 EXERCISES=3.1-3,3.1-4）"; exit 2; }
+	@test -n "$(ASSIGNMENT)$(EXERCISES)" || { echo "成绩表的列来自发下去的作业：加上 ASSIGNMENT=学生版笔记本 或 EXERCISES=3.1-3,3.1-4"; exit 2; }
+	$(BIN)/python -m book_tools.grade "$(SUBMISSIONS)" --out _build/grades --time-limit $(TIME_LIMIT) --jobs $(JOBS) \
+	    $(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)",--exercises "$(EXERCISES)") $(if $(SEED),--seed $(SEED)) \
+	    $(if $(UNSAFE),--unsafe-no-sandbox)
 
 verify: $(ENV_STAMP)
 	$(BIN)/python -m lesson_utils.verify

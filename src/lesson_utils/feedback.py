@@ -82,16 +82,30 @@ def transpose_hint(ours, reference):
 
 
 def shape_hint(ours_shape, reference_shape):
-    if len(ours_shape) < 2 or ours_shape == reference_shape:
+    """形状不符时的提示（任何维数都可以，包括 0 维与 1 维的参考值）。"""
+    ours_shape, reference_shape = tuple(ours_shape), tuple(reference_shape)
+    if ours_shape == reference_shape:
         return ""
-    swapped = (reference_shape[1], reference_shape[0], *reference_shape[2:])
-    if ours_shape == swapped or (len(ours_shape) == 2 and ours_shape == reference_shape[::-1]):
-        return "（像是转置了：前两个轴对调）"
+    if len(reference_shape) >= 2 and len(ours_shape) == len(reference_shape):
+        swapped = (reference_shape[1], reference_shape[0], *reference_shape[2:])
+        if ours_shape == swapped:
+            return "（像是转置了：前两个轴对调）"
+    squeezed = tuple(n for n in ours_shape if n != 1)
+    if squeezed == tuple(n for n in reference_shape if n != 1):
+        return "（只差长度为 1 的轴：检查 keepdims=True 或多余的 reshape）"
     return ""
 
 
+REAL_KINDS = "fiu"  # 浮点、有符号与无符号整数；复数、布尔、字符串、对象都不是“数值结果”
+
+
 def diagnose(name, ours, reference):
-    """一项不通过时，说明哪里不对（不透露答案）。通过时返回 None。"""
+    """一项不通过时，说明哪里不对（不透露答案）。通过时返回 None。
+
+    先看类型、dtype 和形状，再比数值：复数、字符串、布尔这样的 dtype 一律不通过
+    （``astype(float64)`` 会悄悄丢掉虚部）；float32 的结果按本书约定（float64）不通过，
+    反馈说明问题出在精度上。
+    """
     reference = to_numpy(reference)
     if ours is None:
         return f"{name}：你的函数没有给出这一项（得到 None）。"
@@ -99,12 +113,21 @@ def diagnose(name, ours, reference):
         ours = np.asarray(ours)
     if not isinstance(ours, np.ndarray):
         return f"{name}：应为 NumPy 数组，你的是 {type(ours).__name__}。"
+    if ours.dtype.kind not in REAL_KINDS:
+        return f"{name}：应为实数（float64）数组，你的 dtype 是 {ours.dtype}。"
     if ours.shape != reference.shape:
         hint = shape_hint(ours.shape, reference.shape)
         return f"{name}：形状应为 {reference.shape}，你的是 {ours.shape}{hint}。"
     row = compare(name, ours, reference)
     if row.passed:
         return None
+    low_precision = ours.dtype.kind == "f" and ours.dtype.itemsize < 8
+    if low_precision and compare(name, ours, reference, atol=1e-6, rtol=1e-5).passed:
+        return (
+            f"{name}：数值只在 {ours.dtype} 的精度内一致（最大绝对误差 {row.max_abs:.2e}）。"
+            "本书的层都用 float64 计算——检查哪一步把数组变成了 "
+            f"{ours.dtype}（例如 np.zeros(..., dtype=np.{ours.dtype}) 或 astype）。"
+        )
     ours = ours.astype(np.float64)
     where = np.unravel_index(np.argmax(np.abs(ours - reference)), reference.shape)
     message = (
@@ -114,6 +137,14 @@ def diagnose(name, ours, reference):
     )
     hints = (nonfinite_hint, zero_hint, transpose_hint, factor_hint)
     return message + next((h for h in (hint(ours, reference) for hint in hints) if h), "")
+
+
+def judge(name, ours, reference):
+    """diagnose，但判定本身出错时这一项不通过（不能因为检查器的异常白给一分）。"""
+    try:
+        return diagnose(name, ours, reference)
+    except Exception as error:  # noqa: BLE001 —— 任何意外都判为不通过，并如实说明
+        return f"{name}：无法判定这一项（{type(error).__name__}: {error}），这一项不计分。"
 
 
 LIBRARY_DIRS = tuple(
@@ -172,14 +203,19 @@ def run_items(exercise_id, header, item_names, items):
     """逐项取出 (名字, 学生的结果, 参考结果) 并判定。
     中途出错时，已交出的项照常判定，其余记为未通过。"""
     problems, done, error = [], 0, None
-    try:
-        for item in items:
-            done += 1
-            problem = diagnose(*item)
-            if problem is not None:
-                problems.append(problem)
-    except Exception as exc:  # noqa: BLE001 —— 学生代码里的任何错误都要变成反馈，而不是一长串回溯
-        done, error = done, exc
+    iterator = iter(items)
+    while True:
+        try:
+            item = next(iterator)  # 这一步运行学生的函数
+        except StopIteration:
+            break
+        except Exception as exc:  # noqa: BLE001 —— 学生代码里的任何错误都要变成反馈，而不是一长串回溯
+            error = exc
+            break
+        done += 1
+        problem = judge(*item)
+        if problem is not None:
+            problems.append(problem)
     total = len(item_names)
     passed = done - len(problems)
     lines = []

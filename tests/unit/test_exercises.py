@@ -342,3 +342,66 @@ def test_the_books_own_implementation_is_not_accepted_as_the_students(capsys):
     result = check("3.4-mlp", nn.mlp_forward, nn.mlp_backward)
     assert (result.passed_items, result.status) == (0, "出错")
     assert "lesson_utils.nn.mlp 里现成的实现" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- 检查器从不白给分数
+def conv1x1_with(change_db=None, change_out=None):
+    """书里的 1×1 卷积参考解，外加对 out / db 的一处改动（模拟学生的错误或攻击）。"""
+    forward, backward = reference("3.2-3")
+
+    def student_forward(*args):
+        out, cache = forward(*args)
+        return (change_out(out) if change_out else out), cache
+
+    def student_backward(*args):
+        dx, dW, db = backward(*args)
+        return dx, dW, (change_db(db) if change_db else db)
+
+    return student_forward, student_backward
+
+
+@pytest.mark.parametrize(
+    ("change_db", "expected"),
+    [
+        (lambda db: db.reshape(1, -1), "keepdims=True"),  # 常见的诚实错误：(1, C) 而不是 (C,)
+        (lambda db: db.astype(str), "dtype"),  # 形状对的字符串数组
+        (lambda db: db + 7j, "dtype"),  # 复数：astype(float64) 会丢掉虚部
+        (lambda db: db.astype(np.float32), "float32 的精度内一致"),
+        (lambda db: db > 0, "dtype"),
+    ],
+    ids=["keepdims", "strings", "complex", "float32", "bool"],
+)
+def test_a_malformed_result_fails_its_item_with_a_clear_note(change_db, expected, capsys):
+    result = check("3.2-3", *conv1x1_with(change_db=change_db))
+    out = capsys.readouterr().out
+    assert (result.passed_items, result.total_items) == (3, 4), out
+    assert "✗ db：" in out and expected in out
+
+
+def test_an_exception_while_judging_fails_the_item(monkeypatch, capsys):
+    from lesson_utils import feedback
+
+    def broken(*args):
+        raise IndexError("判定时的意外")
+
+    monkeypatch.setattr(feedback, "diagnose", broken)
+    result = check("3.2-3", *conv1x1_with())
+    out = capsys.readouterr().out
+    assert result.passed_items == 0 and "无法判定这一项（IndexError" in out
+
+
+@pytest.mark.parametrize(
+    ("ours", "reference", "hint"),
+    [
+        ((1, 5), (5,), "keepdims"),
+        ((5,), (), ""),
+        ((), (5,), ""),
+        ((3, 2), (2, 3), "转置"),
+        ((1,), (), "keepdims"),
+    ],
+)
+def test_shape_hints_work_for_any_rank(ours, reference, hint):
+    from lesson_utils.feedback import shape_hint
+
+    assert hint in shape_hint(ours, reference)
+    assert bool(shape_hint(ours, reference)) == bool(hint)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from book_tools.grade import decode, encode
+from book_tools.grade_worker import decode, encode
 
 
 def test_codec_round_trip_and_refuses_pickles():
