@@ -1,8 +1,8 @@
 """单一来源（single source of truth）：把笔记本里的代码单元导出成 ``lesson_utils.nn``。
 
 读者在笔记本里看到、修改的实现，就是后面各章、测试和练习检查器 import 的那一份。
-一个代码单元的第一行写 ``#| export nn.layers``，它就会（去掉这一行后）被写进
-``src/lesson_utils/nn/layers.py``。同一模块的单元按笔记本路径、单元顺序拼接，每段前面是一行
+一个代码单元的第一行写 ``#| export nn.linear``，它就会（去掉这一行后）被写进
+``src/lesson_utils/nn/linear.py``。同一模块的单元按笔记本路径、单元顺序拼接，每段前面是一行
 ``# %% 笔记本路径#单元id``，指回它来自的单元（nbdev 的做法）。
 包的目录 ``nn/__init__.py`` 也由这里生成：
 每个导出单元里定义的公开函数与类（INTERNAL 里的辅助函数除外）都从 ``lesson_utils.nn`` 直接可用。

@@ -31,7 +31,7 @@ LAYER_ASSIGNMENTS = {
     "3-1-layers": LayerAssignment(
         "3.1 全连接层、激活函数与 softmax 交叉熵",
         "book/ch3/3-1-feedforward-backprop.ipynb",
-        ("nn.layers", "nn.activations", "nn.losses"),
+        ("nn.linear", "nn.activations", "nn.losses"),
         ("3.1-linear", "3.1-activations", "3.1-softmax-ce"),
     ),
     "3-2-layers": LayerAssignment(

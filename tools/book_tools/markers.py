@@ -1,7 +1,7 @@
 """笔记本里的标记：每一种只在这里写一次，识别它们的工具（导出、学生版、作业、nbgrader 课程、批改、
 Jupyter 版、PDF 与 Sphinx 扩展）都从这里取。
 
-- ``#| export nn.layers``：代码单元的第一行，单元导出到 ``lesson_utils.nn.layers``（nbdev 的写法）
+- ``#| export nn.linear``：代码单元的第一行，单元导出到 ``lesson_utils.nn.linear``（nbdev 的写法）
 - ``### BEGIN SOLUTION`` / ``### END SOLUTION``：参考实现的区域（nbgrader 的标记）；学生版换成桩
 - 桩：``# 在这里写你的代码`` 与 ``raise NotImplementedError()``，缩进与 BEGIN 那一行相同
 - Markdown 里的 ````{solution}```` 块：学生版整块删去

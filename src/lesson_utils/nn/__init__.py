@@ -3,7 +3,7 @@
 约定（形状与参数布局同 PyTorch）见 ARCHITECTURE.md 的“nn 的约定”。本目录的每个文件
 （包括这一个）都由 make export 从笔记本的 ``#| export`` 单元生成，请勿手工修改。
 
-- ``layers``：``linear_forward``、``linear_backward``（3-1-feedforward-backprop）
+- ``linear``：``linear_forward``、``linear_backward``（3-1-feedforward-backprop）
 - ``activations``：``relu_forward``、``relu_backward``、``sigmoid_forward``、``sigmoid_backward``、``tanh_forward``、``tanh_backward``（3-1-feedforward-backprop）
 - ``losses``：``log_softmax``、``softmax_cross_entropy``、``bce_with_logits``（3-1-feedforward-backprop、3-4-gan）
 - ``naive``：``conv2d_naive_forward``、``conv2d_naive_backward``、``max_pool2d_naive_forward``、``max_pool2d_naive_backward``（3-2-cnn）
@@ -37,7 +37,7 @@ from lesson_utils.nn.gan import (
 # %% book/ch3/3-3-rnn.ipynb#9a93f697
 from lesson_utils.nn.gru import gru_backward, gru_forward
 # %% book/ch3/3-1-feedforward-backprop.ipynb#cell-06
-from lesson_utils.nn.layers import linear_backward, linear_forward
+from lesson_utils.nn.linear import linear_backward, linear_forward
 # %% book/ch3/3-1-feedforward-backprop.ipynb#cell-08
 # %% book/ch3/3-4-gan.ipynb#5bd48ba3
 from lesson_utils.nn.losses import (

@@ -29,9 +29,8 @@ def discriminator_loss_and_grads(D, G, x_real, z):
     )
     _, grads_real = mlp_backward(dlogits_real, cache_real)
     _, grads_fake = mlp_backward(dlogits_fake, cache_fake)
-    grads = {
-        name: grads_real[name] + grads_fake[name] for name in D
-    }  # D 在两批样本上都用了一次
+    # D 在两批样本上都用了一次，梯度相加
+    grads = {name: grads_real[name] + grads_fake[name] for name in D}
     return loss_real + loss_fake, grads
 
 
@@ -53,8 +52,7 @@ def generator_loss_and_grads(D, G, z, loss="ns"):
         raise ValueError(
             f"generator_loss_and_grads: loss 应为 'ns' 或 'minimax'，实际为 {loss!r}"
         )
-    dx_fake, _ = mlp_backward(
-        dlogits, cache_d
-    )  # 穿过 D；D 的参数梯度丢掉，这一步不更新 D
+    # 穿过 D；D 的参数梯度丢掉，这一步不更新 D
+    dx_fake, _ = mlp_backward(dlogits, cache_d)
     _, grads = mlp_backward(dx_fake, cache_g)
     return value, grads

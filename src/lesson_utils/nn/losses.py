@@ -54,8 +54,7 @@ def bce_with_logits(logits, targets):
         )
     e = np.exp(-np.abs(logits))  # 在 (0, 1] 内：logits = ±1000 也不会上溢
     loss = np.mean(np.maximum(logits, 0) - logits * targets + np.log1p(e))
-    probs = np.where(
-        logits >= 0, 1 / (1 + e), e / (1 + e)
-    )  # σ(s) 的两种写法，各在一侧精确
+    # σ(s) 的两种写法，各在一侧精确
+    probs = np.where(logits >= 0, 1 / (1 + e), e / (1 + e))
     dlogits = (probs - targets) / logits.size
     return loss, dlogits

@@ -13,17 +13,20 @@ bk 为 (输出,)，布局同 nn.Linear。
 import numpy as np
 
 from lesson_utils.nn.activations import relu_backward, relu_forward
-from lesson_utils.nn.layers import linear_backward, linear_forward
+from lesson_utils.nn.linear import linear_backward, linear_forward
 from lesson_utils.validation import check_mlp, check_shapes
 
 
-def init_mlp(sizes, rng_):
-    """sizes = (输入, 隐藏…, 输出)。He 初始化（隐藏层是 ReLU），偏置为 0。"""
+def init_mlp(sizes, init_rng):
+    """sizes = (输入, 隐藏…, 输出)；init_rng 是抽取初始权重用的 np.random.Generator。
+
+    He 初始化（隐藏层是 ReLU），偏置为 0。
+    """
     if len(sizes) < 2 or any(int(n) != n or n < 1 for n in sizes):
         raise ValueError(f"init_mlp: sizes 应为至少两个正整数，实际为 {sizes}")
     params = {}
     for k, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-        params[f"W{k}"] = rng_.normal(
+        params[f"W{k}"] = init_rng.normal(
             0.0, np.sqrt(2.0 / fan_in), size=(fan_out, fan_in)
         )
         params[f"b{k}"] = np.zeros(fan_out)

@@ -1,4 +1,4 @@
-# 本文件由 make export（python -m book_tools.export）从笔记本里标有 `#| export nn.layers` 的
+# 本文件由 make export（python -m book_tools.export）从笔记本里标有 `#| export nn.linear` 的
 # 代码单元生成，请勿手工修改：改笔记本里的单元，再重新导出。
 # 每段代码前的 `# %% 笔记本#单元id` 指出它来自哪个单元。
 
