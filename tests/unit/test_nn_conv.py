@@ -148,8 +148,8 @@ def test_float32_in_float32_out():
         assert backward(np.ones_like(pooled), pool_cache).dtype == np.float32
 
 
-def conv(x_shape, W_shape, F_, **options):
-    return conv2d_forward(np.ones(x_shape), np.ones(W_shape), np.ones(F_), **options)
+def conv(x_shape, W_shape, n_filters, **options):
+    return conv2d_forward(np.ones(x_shape), np.ones(W_shape), np.ones(n_filters), **options)
 
 
 def pool_cache(forward, shape=(1, 1, 4, 4)):

@@ -22,21 +22,20 @@ def conv2d_forward(x, W, b, stride=1, padding=0):
     stride, padding, (H_out, W_out) = conv_arguments(
         "conv2d_forward", x, W, b, stride, padding
     )
-    (ph, pw), F_ = padding, W.shape[0]
+    (ph, pw), n_filters = padding, W.shape[0]
     x_pad = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
-    W_rows = W.reshape(F_, -1)  # (F, C·kh·kw)：每个滤波器展平成一行
+    W_rows = W.reshape(n_filters, -1)  # (F, C·kh·kw)：每个滤波器展平成一行
 
-    out = np.empty((x.shape[0], F_, H_out, W_out), dtype=x.dtype)
+    out = np.empty((x.shape[0], n_filters, H_out, W_out), dtype=x.dtype)
     all_cols = []  # 反向传播求 dW 还要用它们；重算也行，但要多花一次 im2col 的时间
     for start in range(0, x.shape[0], CHUNK):
-        cols = im2col(
-            x_pad[start : start + CHUNK], W.shape[2:], stride
-        )  # (C·kh·kw, n·H_out·W_out)
+        # (C·kh·kw, n·H_out·W_out)：这一块样本的每个窗口展平成一列
+        cols = im2col(x_pad[start : start + CHUNK], W.shape[2:], stride)
         all_cols.append(cols)
         out_rows = W_rows @ cols  # (F, n·H_out·W_out)：整块的卷积就是这一次矩阵乘法
         out_rows += b[:, None]
         out[start : start + CHUNK] = out_rows.reshape(
-            F_, -1, H_out, W_out
+            n_filters, -1, H_out, W_out
         ).transpose(1, 0, 2, 3)
     cache = (x_pad.shape, W, stride, padding, all_cols)
     return out, cache
@@ -45,19 +44,21 @@ def conv2d_forward(x, W, b, stride=1, padding=0):
 def conv2d_backward(dout, cache):
     """dout: (N, F, H_out, W_out)  →  dx: (N, C, H, W)，dW: (F, C, kh, kw)，db: (F,)"""
     x_pad_shape, W, stride, padding, all_cols = cache
-    (N, _, Hp, Wp), (F_, _, kh, kw) = x_pad_shape, W.shape
-    (ph, pw), W_rows = padding, W.reshape(F_, -1)
+    (N, _, Hp, Wp), (n_filters, _, kh, kw) = x_pad_shape, W.shape
+    (ph, pw), W_rows = padding, W.reshape(n_filters, -1)
     H_out, W_out = output_size("conv2d_backward", (Hp, Wp), (kh, kw), stride, (0, 0))
     # W 也列进来：dout 与 W 的 dtype 必须一致（float32 的 dout 配 float64 的 W 会被悄悄提升）
     check_shapes(
-        "conv2d_backward", dout=(dout, (N, F_, H_out, W_out)), W=(W, W.shape)
+        "conv2d_backward", dout=(dout, (N, n_filters, H_out, W_out)), W=(W, W.shape)
     )
 
     db = dout.sum(axis=(0, 2, 3))  # b[f] 加到了 f 号特征图的每个位置
     dW_rows = np.zeros_like(W_rows)
     dx_pad = np.zeros(x_pad_shape, dtype=dout.dtype)
     for start, cols in zip(range(0, N, CHUNK), all_cols):
-        dout_rows = dout[start : start + CHUNK].transpose(1, 0, 2, 3).reshape(F_, -1)
+        dout_rows = (
+            dout[start : start + CHUNK].transpose(1, 0, 2, 3).reshape(n_filters, -1)
+        )
         dW_rows += dout_rows @ cols.T  # (F, L) @ (L, C·kh·kw)：对所有位置求和
         dcols = W_rows.T @ dout_rows  # (C·kh·kw, L)：每个窗口收到的梯度
         col2im(dcols, dx_pad[start : start + CHUNK], (kh, kw), stride)
@@ -69,9 +70,8 @@ def im2col(x_pad, kernel, stride):
     """x_pad: (n, C, Hp, Wp) → cols: (C·kh·kw, n·H_out·W_out)，每一列是一个展平的窗口。"""
     win = windows(x_pad, kernel, stride)  # (n, C, H_out, W_out, kh, kw) 视图
     C, kh, kw = x_pad.shape[1], *kernel
-    return win.transpose(1, 4, 5, 0, 2, 3).reshape(
-        C * kh * kw, -1
-    )  # 这一步才真正复制
+    # 前面都只是视图，这里的 reshape 才真正复制数据
+    return win.transpose(1, 4, 5, 0, 2, 3).reshape(C * kh * kw, -1)
 
 
 def col2im(dcols, dx_pad, kernel, stride):

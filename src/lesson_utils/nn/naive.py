@@ -17,16 +17,15 @@ def conv2d_naive_forward(x, W, b, stride=1, padding=0):
         "conv2d_naive_forward", x, W, b, stride, padding
     )
     (sh, sw), (ph, pw) = stride, padding
-    N, F_, kh, kw = x.shape[0], W.shape[0], W.shape[2], W.shape[3]
+    N, (n_filters, _, kh, kw) = x.shape[0], W.shape
     x_pad = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
-    out = np.zeros((N, F_, H_out, W_out), dtype=x.dtype)
+    out = np.zeros((N, n_filters, H_out, W_out), dtype=x.dtype)
     for n in range(N):
-        for f in range(F_):
+        for f in range(n_filters):
             for i in range(H_out):
                 for j in range(W_out):
-                    window = x_pad[
-                        n, :, i * sh : i * sh + kh, j * sw : j * sw + kw
-                    ]  # (C, kh, kw)
+                    # 窗口跨所有输入通道：(C, kh, kw)
+                    window = x_pad[n, :, i * sh : i * sh + kh, j * sw : j * sw + kw]
                     out[n, f, i, j] = np.sum(window * W[f]) + b[f]
     cache = (x_pad, W, stride, padding)
     return out, cache
@@ -36,16 +35,16 @@ def conv2d_naive_backward(dout, cache):
     """同样的四重循环，把 out[n, f, i, j] 的梯度按“谁参与了它的计算”分给窗口和滤波器。"""
     x_pad, W, (sh, sw), (ph, pw) = cache
     N, C, Hp, Wp = x_pad.shape
-    F_, _, kh, kw = W.shape
+    n_filters, _, kh, kw = W.shape
     out_size = output_size(
         "conv2d_naive_backward", (Hp, Wp), (kh, kw), (sh, sw), (0, 0)
     )
-    check_shapes("conv2d_naive_backward", dout=(dout, (N, F_, *out_size)))
+    check_shapes("conv2d_naive_backward", dout=(dout, (N, n_filters, *out_size)))
     dx_pad = np.zeros_like(x_pad)
     dW = np.zeros_like(W)
-    db = np.zeros(F_, dtype=W.dtype)
+    db = np.zeros(n_filters, dtype=W.dtype)
     for n in range(N):
-        for f in range(F_):
+        for f in range(n_filters):
             for i in range(dout.shape[2]):
                 for j in range(dout.shape[3]):
                     rows = slice(i * sh, i * sh + kh)

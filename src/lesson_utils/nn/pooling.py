@@ -22,9 +22,8 @@ def max_pool2d_forward(x, kernel_size, stride=None):
     kernel, stride, out_size = pool_arguments(
         "max_pool2d_forward", x, kernel_size, stride
     )
-    out = np.full(
-        (*x.shape[:2], *out_size), -np.inf, dtype=x.dtype
-    )  # 从 −∞ 开始逐个取较大者
+    # 从 −∞ 开始，逐个偏移取较大者
+    out = np.full((*x.shape[:2], *out_size), -np.inf, dtype=x.dtype)
     for _, _, pixels in offset_slices(kernel, stride, out_size):
         np.maximum(out, x[pixels], out=out)
     cache = (x, out, kernel, stride)
@@ -38,9 +37,8 @@ def max_pool2d_backward(dout, cache):
     check_shapes("max_pool2d_backward", dout=(dout, out.shape), x=(x, x.shape))
     dx = np.zeros_like(x)
     routed = np.zeros(out.shape, dtype=bool)  # 这个窗口的梯度是否已经给出去了
-    is_max = np.empty(
-        out.shape, dtype=bool
-    )  # 下面两个缓冲区每轮复用，省去反复分配内存
+    # 下面两个缓冲区每轮复用，省去反复分配内存
+    is_max = np.empty(out.shape, dtype=bool)
     share = np.empty_like(dout)
     for _, _, pixels in offset_slices(kernel, stride, out.shape[2:]):
         np.equal(x[pixels], out, out=is_max)  # 这个偏移上的元素是不是窗口的最大值
