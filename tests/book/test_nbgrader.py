@@ -75,9 +75,20 @@ def test_release_has_no_solutions_and_keeps_the_tests(course):
 def test_autograde_and_export_give_the_checker_scores(course):
     submit(course, "right", lambda s: s)
     submit(course, "wrong", lambda s: s.replace("2 * diff / diff.size", "2 * diff"))
+    submit(course, "malformed", malformed)
     nbgrader(course, "autograde", ASSIGNMENT, "--create")
     nbgrader(course, "export")
     with open(course / "grades.csv", encoding="utf-8") as handle:
         scores = {r["student_id"]: (r["score"], r["max_score"]) for r in csv.DictReader(handle)}
     # 错的那份：mse_loss 的梯度忘了除以元素个数，损失对、梯度错 → 3.1-4 得 1/2 分
-    assert scores == {"right": ("4.0", "4.0"), "wrong": ("3.0", "4.0")}
+    # 格式不对的那份：dx 带了虚部、dpred 是 float32 → 这两项都不给分（检查器从不白给分数）
+    assert scores == {"right": ("4.0", "4.0"), "wrong": ("3.0", "4.0"), "malformed": ("2.0", "4.0")}
+
+
+def malformed(solution):
+    """leaky ReLU 的 dx 加上虚部（astype(float64) 会悄悄丢掉它），mse 的 dpred 换成 float32。
+    改动没生效时这份会得满分，上面的断言就会失败。"""
+    dx = "dx = dout * np.where(x > 0, 1.0, alpha)"
+    dpred = "dpred = 2 * diff / diff.size"
+    solution = solution.replace(dx, dx + " + 1j")
+    return solution.replace(dpred, "dpred = (2 * diff / diff.size).astype(np.float32)")
