@@ -23,14 +23,12 @@ def gru_forward(x, h0, W_ih, W_hh, b_ih, b_hh):
     →  hs: (T, N, H)，cache 供 gru_backward 使用
     """
     T, N, H = recurrent_arguments("gru_forward", 3, x, h0, W_ih, W_hh, b_ih, b_hh)
-    x_part = input_part(
-        x, W_ih, b_ih
-    )  # (T, N, 3H)；b_hh 不能提前加：它的 n 段要被 r 乘
+    # (T, N, 3H)；b_hh 不能提前加：它的 n 段要被 r 乘
+    x_part = input_part(x, W_ih, b_ih)
     states = np.empty((T + 1, N, H), dtype=x.dtype)
     gates = np.empty((T, N, 3 * H), dtype=x.dtype)  # 激活之后的 r, z, n
-    h_part_n = np.empty(
-        (T, N, H), dtype=x.dtype
-    )  # W_hn h_{t−1} + b_hn，反向求 dr 要用
+    # W_hn h_{t−1} + b_hn，反向求 dr 要用
+    h_part_n = np.empty((T, N, H), dtype=x.dtype)
     states[0] = h0
     for t in range(1, T + 1):
         h_part = states[t - 1] @ W_hh.T + b_hh  # (N, 3H)
@@ -52,9 +50,8 @@ def gru_backward(dhs, cache):
     check_shapes("gru_backward", dhs=(dhs, (T, N, H)), W_hh=(W_hh, W_hh.shape))
 
     dx_part = np.empty_like(gates)  # ∂L/∂(x W_ihᵀ + b_ih)，每个时刻 (N, 3H)
-    dh_part = np.empty_like(
-        gates
-    )  # ∂L/∂(h W_hhᵀ + b_hh)：n 段多乘了一个 r，所以与上面不同
+    # ∂L/∂(h W_hhᵀ + b_hh)：n 段多乘了一个 r，所以与上面不同
+    dh_part = np.empty_like(gates)
     dh_next = np.zeros((N, H), dtype=dhs.dtype)
     for t in range(T, 0, -1):
         r, z, n = gate_slices(gates[t - 1], 3)
@@ -68,13 +65,11 @@ def gru_backward(dhs, cache):
         dxr[:] = dr * r * (1 - r)
         dxz[:] = dz * z * (1 - z)
         dxn[:] = dan
-        dh_part[t - 1, :, : 2 * H] = dx_part[
-            t - 1, :, : 2 * H
-        ]  # r、z 两段：x 与 h 的输入直接相加
+        # r、z 两段：x 与 h 的输入直接相加
+        dh_part[t - 1, :, : 2 * H] = dx_part[t - 1, :, : 2 * H]
         dh_part[t - 1, :, 2 * H :] = dan * r  # n 段：h 的那一半先被 r 乘过
-        dh_next = (
-            dh * z + dh_part[t - 1] @ W_hh
-        )  # h_{t−1} 的两条路：直通（乘 z）与穿过 W_hh
+        # h_{t−1} 的两条路：直通（乘 z）与穿过 W_hh
+        dh_next = dh * z + dh_part[t - 1] @ W_hh
     dh0 = dh_next
 
     dx_rows, dh_rows = dx_part.reshape(T * N, 3 * H), dh_part.reshape(T * N, 3 * H)

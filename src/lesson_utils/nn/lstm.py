@@ -27,9 +27,8 @@ class LSTMCache(NamedTuple):
     W_ih: np.ndarray  # (4H, D)
     W_hh: np.ndarray  # (4H, H)
     states: np.ndarray  # (T + 1, N, H)，states[t] = h_t，含 h_0
-    cells: (
-        np.ndarray
-    )  # (T + 1, N, H)，cells[t] = c_t，含 c_0；cells[-1] 即 torch 的 c_n
+    # (T + 1, N, H)，cells[t] = c_t，含 c_0；cells[-1] 即 torch 的 c_n
+    cells: np.ndarray
     gates: np.ndarray  # (T, N, 4H)，激活之后的 i, f, g, o
     tanh_cells: np.ndarray  # (T, N, H)，tanh(c_t)
 

@@ -33,12 +33,9 @@ class Adam:
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
         self.params, self.lr, self.betas, self.eps = params, lr, betas, eps
-        self.m = {
-            name: np.zeros_like(p) for name, p in params.items()
-        }  # 梯度的滑动平均
-        self.v = {
-            name: np.zeros_like(p) for name, p in params.items()
-        }  # 梯度平方的滑动平均
+        # 梯度的滑动平均 m 与梯度平方的滑动平均 v
+        self.m = {name: np.zeros_like(p) for name, p in params.items()}
+        self.v = {name: np.zeros_like(p) for name, p in params.items()}
         self.steps = 0
 
     def step(self, grads):
@@ -57,10 +54,8 @@ class Adam:
                 )
             self.m[name] = beta1 * self.m[name] + (1 - beta1) * g
             self.v[name] = beta2 * self.v[name] + (1 - beta2) * g * g
-            m_hat = self.m[name] / (
-                1 - beta1**self.steps
-            )  # 偏差修正：m、v 从 0 出发，起初偏小
+            # 偏差修正：m、v 从 0 出发，起初偏小
+            m_hat = self.m[name] / (1 - beta1**self.steps)
             v_hat = self.v[name] / (1 - beta2**self.steps)
-            p -= (
-                self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
-            )  # 每个参数按自己的梯度尺度走一步
+            # 每个参数按自己的梯度尺度走一步
+            p -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)

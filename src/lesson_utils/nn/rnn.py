@@ -61,9 +61,8 @@ def rnn_forward(x, h0, W_ih, W_hh, b_ih, b_hh):
     """
     T, N, H = recurrent_arguments("rnn_forward", 1, x, h0, W_ih, W_hh, b_ih, b_hh)
     x_part = input_part(x, W_ih, b_ih + b_hh)  # (T, N, H)
-    states = np.empty(
-        (T + 1, N, H), dtype=x.dtype
-    )  # states[t] = h_t，states[0] = h_0
+    # states[t] = h_t，states[0] = h_0
+    states = np.empty((T + 1, N, H), dtype=x.dtype)
     states[0] = h0
     for t in range(1, T + 1):  # x[t − 1] 是 x_t：数组从 0 数，公式从 1 数
         states[t] = np.tanh(x_part[t - 1] + states[t - 1] @ W_hh.T)
