@@ -112,7 +112,7 @@ def main(argv=None):
             wrong.append((grade.student, scores, want, grade.problems[:2]))
     counts = {kind: sum(k.endswith(kind) for k in expected) for kind in names}
     print(f"{len(grades)} 份提交（{counts}），JOBS={args.jobs}，墙钟 {seconds:.0f} 秒")
-    print(f"每份平均 {seconds / len(grades):.2f} 秒；提交没有被改动：{after == before}")
+    print(f"平均每 {seconds / len(grades):.2f} 秒批改完一份；提交没有被改动：{after == before}")
     print(f"得分与期望不符的：{len(wrong)}")
     for row in wrong[:10]:
         print("  ", row)
