@@ -114,12 +114,16 @@ def bwrap_command(command, runtime, workdir):
         "--hostname",
         "sandbox",
         *system_binds(),
+        # 私有的 /tmp 先建：后面的挂载（虚拟环境、副本、工作目录）可能就在 /tmp 下面，
+        # 晚建的 tmpfs 会把它们盖住
+        "--tmpfs",
+        "/tmp",
     ]
     for prefix in prefixes:
         args += ["--ro-bind", str(prefix), str(prefix)]
     if Path(sys.prefix) != Path(sys.prefix).resolve():  # 虚拟环境所在的路径本身是符号链接
         args += ["--symlink", str(Path(sys.prefix).resolve()), str(Path(sys.prefix))]
-    args += ["--tmpfs", "/tmp", "--ro-bind", str(runtime), str(runtime)]
+    args += ["--ro-bind", str(runtime), str(runtime)]
     args += ["--bind", str(workdir), str(workdir), "--proc", "/proc", "--dev", "/dev"]
     args += ["--chdir", str(workdir), "--clearenv"]
     for key, value in environment(runtime, workdir).items():
