@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, processes_with
 
 from book_tools.sandbox import Limits, ProcessLimit, Sandboxed, check_available, prepare_runtime
 
@@ -133,17 +133,6 @@ def test_nothing_the_submission_spawns_survives_it(runtime, tmp_path):
     box.close()
     time.sleep(0.5)
     assert processes_with(marker) == []
-
-
-def processes_with(marker):
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and marker in (entry / "cmdline").read_text():
-                found.append(entry.name)
-        except OSError:
-            pass
-    return found
 
 
 def test_memory_file_size_and_process_limits(runtime, tmp_path):

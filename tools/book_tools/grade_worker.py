@@ -3,7 +3,7 @@
 这个文件原样复制进每份提交的沙箱（见 book_tools.sandbox），只依赖标准库、NumPy 和
 lesson_utils.feedback。沙箱里的一切都可能被学生的代码改掉，所以评分进程**不信任**这里给出的
 任何判断：结果由评分进程自己的检查器逐项对照，借用参考实现的检查也先在评分进程里静态地做一遍
-（book_tools.grade.static_bindings）；这里的 ``borrowed_reference`` 回答只会让分数更低，不会更高。
+（book_tools.grade.static_verdict）；这里的 ``borrowed_reference`` 回答只会让分数更低，不会更高。
 """
 
 import base64
