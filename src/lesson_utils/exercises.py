@@ -24,6 +24,7 @@ from lesson_utils.references import (
     activation_items,
     bce_items,
     conv2d_items,
+    conv_transpose2d_items,
     discriminator_items,
     generator_items,
     linear_items,
@@ -233,6 +234,11 @@ def check_conv2d_layer(forward, backward):
     return conv2d_items(forward, backward, hidden_rng(4), N=2)
 
 
+def check_conv_transpose_layer(forward, backward):
+    # 步幅、补零与 output_padding 都随机（output_padding 小于步幅）
+    return conv_transpose2d_items(forward, backward, hidden_rng(11), N=2)
+
+
 def check_max_pool_layer(forward, backward):
     # 窗口重叠（步幅小于窗口）：一个像素可以从几个窗口各收到梯度
     rng = hidden_rng(5)
@@ -309,6 +315,12 @@ LAYER_EXERCISES = {
         ("max_pool2d_forward", "max_pool2d_backward"),
         check_max_pool_layer,
         ("out", "dx"),
+    ),
+    "3.2-conv-transpose2d": Exercise(
+        "转置卷积",
+        ("conv_transpose2d_forward", "conv_transpose2d_backward"),
+        check_conv_transpose_layer,
+        ("out", "dx", "dW", "db"),
     ),
     "3.3-rnn": Exercise(
         "RNN 层",

@@ -110,6 +110,7 @@ def wrong_implementations(answers):
     (softmax_ce,) = ns["3.1-softmax-ce"]
     conv_f, conv_b = ns["3.2-conv2d"]
     pool_f, pool_b = ns["3.2-max-pool"]
+    conv_t_f, conv_t_b = ns["3.2-conv-transpose2d"]
     rnn_f, rnn_b = ns["3.3-rnn"]
     lstm_f, lstm_b = ns["3.3-lstm"]
     (bce,) = ns["3.4-bce"]
@@ -167,6 +168,17 @@ def wrong_implementations(answers):
                     mask * dout[:, :, i : i + 1, j : j + 1]
                 )
         return dx
+
+    def conv_t_forgot_bias(x, W, b, **options):
+        return conv_t_f(x, W, np.zeros_like(b), **options)
+
+    def conv_t_db_mean(dout, cache):
+        dx, dW, _ = conv_t_b(dout, cache)
+        return dx, dW, dout.mean(axis=(0, 2, 3))
+
+    def conv_t_dW_in_conv2d_layout(dout, cache):  # 按 conv2d 的 (C_out, C_in, k, k) 返回 dW
+        dx, dW, db = conv_t_b(dout, cache)
+        return dx, dW.transpose(1, 0, 2, 3), db
 
     def rnn_dh0_forgotten(dhs, cache):
         grads = list(rnn_b(dhs, cache))
@@ -263,6 +275,11 @@ def wrong_implementations(answers):
         "3.2-max-pool": [
             ((pool_f, pool_backward_like_average), "dx"),
             ((pool_f, pool_backward_overwrites), "dx"),
+        ],
+        "3.2-conv-transpose2d": [
+            ((conv_t_forgot_bias, conv_t_b), "out"),
+            ((conv_t_f, conv_t_db_mean), "db"),
+            ((conv_t_f, conv_t_dW_in_conv2d_layout), "dW"),
         ],
         "3.3-rnn": [((rnn_f, rnn_dh0_forgotten), "dh0"), ((rnn_f, rnn_dW_hh_transposed), "dW_hh")],
         "3.3-lstm": [

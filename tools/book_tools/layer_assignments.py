@@ -35,10 +35,10 @@ LAYER_ASSIGNMENTS = {
         ("3.1-linear", "3.1-activations", "3.1-softmax-ce"),
     ),
     "3-2-layers": LayerAssignment(
-        "3.2 卷积层与最大池化",
+        "3.2 卷积层、最大池化与转置卷积",
         "book/ch3/3-2-cnn.ipynb",
-        ("nn.conv", "nn.pooling"),
-        ("3.2-conv2d", "3.2-max-pool"),
+        ("nn.conv", "nn.pooling", "nn.conv_transpose"),
+        ("3.2-conv2d", "3.2-max-pool", "3.2-conv-transpose2d"),
     ),
     "3-3-layers": LayerAssignment(
         "3.3 RNN 与 LSTM 的前向与时间反向传播（BPTT）",
