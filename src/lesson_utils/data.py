@@ -10,7 +10,7 @@ from sklearn.model_selection import train_test_split
 
 @dataclass(frozen=True)
 class DigitsSplit:
-    """scikit-learn 自带的手写数字（1797 张 8×8 灰度图，来自 UCI），分成训练集、测试集，以及可选的验证集。
+    """scikit-learn 自带的手写数字（1797 张 8×8 灰度图，来自 UCI），分成训练、测试和可选的验证集。
 
     X_*: (N, 64) float64，网络的输入；images_*: (N, 8, 8)，像素缩放到 [0, 1]，用于显示；
     y_*: (N,) int64，取值 0–9。没有要验证集（val_size=0）时，X_val、y_val、images_val 都是 None，
