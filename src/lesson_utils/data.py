@@ -10,10 +10,11 @@ from sklearn.model_selection import train_test_split
 
 @dataclass(frozen=True)
 class DigitsSplit:
-    """scikit-learn 自带的手写数字（1797 张 8×8 灰度图，来自 UCI），分成训练集与测试集。
+    """scikit-learn 自带的手写数字（1797 张 8×8 灰度图，来自 UCI），分成训练、测试和可选的验证集。
 
     X_*: (N, 64) float64，网络的输入；images_*: (N, 8, 8)，像素缩放到 [0, 1]，用于显示；
-    y_*: (N,) int64，取值 0–9。
+    y_*: (N,) int64，取值 0–9。没有要验证集（val_size=0）时，X_val、y_val、images_val 都是 None，
+    误用时立即报错，而不是在一个空数组上算出 nan。
     """
 
     X_train: np.ndarray
@@ -22,28 +23,61 @@ class DigitsSplit:
     y_test: np.ndarray
     images_train: np.ndarray
     images_test: np.ndarray
+    X_val: np.ndarray | None = None
+    y_val: np.ndarray | None = None
+    images_val: np.ndarray | None = None
 
 
-def load_digits_split(test_size=0.2, seed=0, standardize=False):
-    """按类别分层（stratified）随机划分；同一 seed 总是得到同一划分。
-
-    standardize=False：X 是缩放到 [0, 1] 的像素。standardize=True：每个像素减去训练集上的均值、
-    除以训练集上的标准差（测试集用同样的统计量，不偷看测试数据；在训练集上恒定的像素只减均值）。
-    """
+def check_split_sizes(test_size, val_size):
     if not 0.0 < test_size < 1.0:
         raise ValueError(f"load_digits_split: 参数 test_size 应在 (0, 1) 内，实际为 {test_size!r}")
+    if not 0.0 <= val_size < 1.0:
+        raise ValueError(f"load_digits_split: 参数 val_size 应在 [0, 1) 内，实际为 {val_size!r}")
+    if test_size + val_size >= 1.0:
+        raise ValueError(
+            "load_digits_split: 参数 test_size + val_size 应小于 1（还要留下训练集），"
+            f"实际为 {test_size!r} + {val_size!r}"
+        )
+
+
+def load_digits_split(test_size=0.2, seed=0, standardize=False, val_size=0.0):
+    """按类别分层（stratified）随机划分；同一 seed 总是得到同一划分。
+
+    test_size、val_size 是占全部 1797 张图片的比例。先按 test_size 留出测试集（与 val_size 无关：
+    同一 seed 的测试集总是同一批图片），再从剩下的图片里按类别分层留出验证集；val_size=0（默认）
+    时没有验证集，划分与只有训练集和测试集时完全相同。
+
+    standardize=False：X 是缩放到 [0, 1] 的像素。standardize=True：每个像素减去训练集上的均值、
+    除以训练集上的标准差（验证集和测试集用同样的统计量，不偷看它们；在训练集上恒定的像素只减均值）。
+    """
+    check_split_sizes(test_size, val_size)
     digits = load_digits()
     pixels = digits.data.astype(np.float64) / 16.0  # 原始像素是 0–16 的整数
     labels = digits.target.astype(np.int64)
     X_train, X_test, y_train, y_test = train_test_split(
         pixels, labels, test_size=test_size, random_state=seed, stratify=labels
     )
+    X_val = y_val = images_val = None
+    if val_size > 0:
+        # val_size 是占全部数据的比例，换算成占剩下（训练 + 验证）部分的比例
+        X_train, X_val, y_train, y_val = train_test_split(
+            X_train,
+            y_train,
+            test_size=val_size / (1.0 - test_size),
+            random_state=seed,
+            stratify=y_train,
+        )
+        images_val = X_val.reshape(-1, 8, 8)
     images_train, images_test = X_train.reshape(-1, 8, 8), X_test.reshape(-1, 8, 8)
     if standardize:
         mean, std = X_train.mean(axis=0), X_train.std(axis=0)
         std[std == 0] = 1.0
         X_train, X_test = (X_train - mean) / std, (X_test - mean) / std
-    return DigitsSplit(X_train, X_test, y_train, y_test, images_train, images_test)
+        if X_val is not None:
+            X_val = (X_val - mean) / std
+    return DigitsSplit(
+        X_train, X_test, y_train, y_test, images_train, images_test, X_val, y_val, images_val
+    )
 
 
 @dataclass(frozen=True)
