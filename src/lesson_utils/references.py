@@ -116,6 +116,32 @@ def random_conv_problem(rng, N=None):
     return x, W, b, dict(stride=(int(sh), int(sw)), padding=(int(ph), int(pw)))
 
 
+def random_conv_transpose_problem(rng, N=None):
+    """随机的转置卷积输入：非正方形核、高宽不同的步幅、补零与 output_padding（小于步幅），
+    输出高宽至少为 1。返回 (x, W, b, {stride, padding, output_padding})。"""
+    N = int(rng.integers(1, 5)) if N is None else N
+    C_in, C_out = rng.integers(1, 5, size=2)
+    kernel = rng.integers(1, 5, size=2)
+    stride = rng.integers(1, 4, size=2)
+    output_padding = [int(rng.integers(0, s)) for s in stride]
+    padding, size = [], []
+    for k, s, op in zip(kernel, stride, output_padding):
+        p = int(rng.integers(0, 3))
+        # 输出 (n − 1)·s − 2p + k + op ≥ 1：n 从满足它的最小值起
+        n_min = max(1, -(-(2 * p - k - op + 1) // s) + 1)
+        padding.append(p)
+        size.append(int(rng.integers(n_min, n_min + 6)))
+    x = rng.normal(size=(N, C_in, *size))
+    W = rng.normal(size=(C_in, C_out, *kernel))
+    b = rng.normal(size=C_out)
+    options = dict(
+        stride=tuple(int(s) for s in stride),
+        padding=tuple(padding),
+        output_padding=tuple(output_padding),
+    )
+    return x, W, b, options
+
+
 def random_recurrent_problem(kind, rng):
     """随机形状的循环层输入：(x, 初始状态列表, [W_ih, W_hh, b_ih, b_hh])，偏置与初始状态非零。"""
     gates = RECURRENT[kind][0]
@@ -224,6 +250,20 @@ def conv2d_items(forward, backward, rng, device="cpu", N=None):
     x, W, b, options = random_conv_problem(rng, N)
     x_t, W_t, b_t = torch_leaves(device, x, W, b)
     out_t = F.conv2d(x_t, W_t, b_t, **options)
+    dout = rng.normal(size=tuple(out_t.shape))
+    out_t.backward(to_torch(dout, device))
+    out, cache = forward(x, W, b, **options)
+    yield "out", out, out_t
+    dx, dW, db = backward(dout, cache)
+    yield from [("dx", dx, x_t.grad), ("dW", dW, W_t.grad), ("db", db, b_t.grad)]
+
+
+def conv_transpose2d_items(forward, backward, rng, device="cpu", N=None):
+    """转置卷积（F.conv_transpose2d）：随机的核、步幅、补零与 output_padding
+    （random_conv_transpose_problem）；out、dx、dW、db。"""
+    x, W, b, options = random_conv_transpose_problem(rng, N)
+    x_t, W_t, b_t = torch_leaves(device, x, W, b)
+    out_t = F.conv_transpose2d(x_t, W_t, b_t, **options)
     dout = rng.normal(size=tuple(out_t.shape))
     out_t.backward(to_torch(dout, device))
     out, cache = forward(x, W, b, **options)

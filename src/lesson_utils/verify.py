@@ -21,6 +21,7 @@ from lesson_utils.references import (
     activation_items,
     bce_items,
     conv2d_items,
+    conv_transpose2d_items,
     discriminator_items,
     generator_items,
     linear_items,
@@ -77,6 +78,9 @@ CHECKS = {
     "conv2d": lambda device, rng: conv2d_items(nn.conv2d_forward, nn.conv2d_backward, rng, device),
     "max_pool2d": pool("max"),
     "avg_pool2d": pool("avg"),
+    "conv_transpose2d": lambda device, rng: conv_transpose2d_items(
+        nn.conv_transpose2d_forward, nn.conv_transpose2d_backward, rng, device
+    ),
     "rnn": recurrent("rnn"),
     "lstm": recurrent("lstm"),
     "gru": recurrent("gru"),

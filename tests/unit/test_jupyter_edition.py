@@ -51,6 +51,32 @@ def test_exercise_heading_and_collapsed_solution_with_nested_equation_reference(
     assert out.rstrip().endswith("</details>")
 
 
+def test_a_solution_spanning_cells_folds_its_text_code_and_outputs(context):
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    output = nbformat.v4.new_output("stream", text="结果\n")
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            md(
+                "````{exercise}\n:label: ex-3-2-4\n\n题目\n````\n\n"
+                "````{solution-start} ex-3-2-4\n:class: dropdown\n````\n\n"
+                "见 {eq}`eq-conv-forward`。"
+            ),
+            code("# 练习 3.2-4 的参考实验", metadata={"tags": ["hide-input"]}, outputs=[output]),
+            md("````{solution-end}\n````"),
+            md("正文"),
+        ]
+    )
+    edition = je.convert_notebook(notebook, "book/ch3/3-2-cnn", context)
+    assert [c.cell_type for c in edition.cells] == ["markdown", "code", "markdown"]
+    number = context.equations["eq-conv-forward"]
+    first = edition.cells[0].source
+    assert first.startswith("#### 练习 3.2-4\n\n题目")
+    assert first.endswith(f"<details>\n<summary>解答</summary>\n\n见 ({number})。\n\n</details>")
+    folded = edition.cells[1].metadata["jupyter"]
+    assert folded == {"source_hidden": True, "outputs_hidden": True}
+    assert edition.cells[1].outputs == [output] and edition.cells[2].source == "正文"
+
+
 def test_labelled_equation_gets_the_book_number_as_a_tag(context):
     text = "$$\ny = x\n$$ (eq-conv-size)\n"
     assert (
@@ -176,7 +202,9 @@ def test_exercise_and_solution_counts_survive_conversion(editions):
     for docname, (notebook, edition) in editions.items():
         source = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
         text = "\n".join(c.source for c in edition.cells if c.cell_type == "markdown")
-        assert text.count("<summary>解答</summary>") == source.count("{solution}"), docname
+        solutions = source.count("{solution}") + source.count("{solution-start}")
+        assert text.count("<summary>解答</summary>") == solutions, docname
+        assert "{solution" not in text, docname
         assert len(re.findall(r"^#### 练习 \d+\.\d+-\d+", text, re.M)) == source.count("{exercise}")
 
 

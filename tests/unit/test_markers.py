@@ -3,6 +3,7 @@
 import re
 
 import nbformat
+import pytest
 from conftest import ROOT
 
 from book_tools import markers
@@ -42,3 +43,46 @@ def test_removing_solutions_reveals_the_stub():
     assert "tags" not in cell.metadata
     text = nbformat.v4.new_markdown_cell("前\n````{solution} ex-3-1-3\n答案\n````\n后")
     assert not markers.remove_solutions(text) and text.source == "前\n后"
+
+
+def solution_span_notebook():
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    return nbformat.v4.new_notebook(
+        cells=[
+            md("练习的题目\n\n````{solution-start} ex-2-5-2\n:class: dropdown\n````\n\n解答的文字"),
+            code("print('参考实验')", metadata={"tags": [markers.HIDE_INPUT]}),
+            md(markers.SOLUTION_END_CELL),
+            md("下一节"),
+        ]
+    )
+
+
+def test_a_solution_span_is_removed_with_the_reference_experiment():
+    notebook = solution_span_notebook()
+    assert markers.solution_spans(notebook.cells) == [(0, 2)]
+    assert markers.in_solution_span(notebook.cells) == [False, True, True, False]
+    markers.remove_solution_spans(notebook)
+    assert [c.source for c in notebook.cells] == ["练习的题目", "下一节"]
+
+
+def test_unpaired_or_crowded_solution_spans_are_errors():
+    md = nbformat.v4.new_markdown_cell
+    start = "````{solution-start} ex-1-1-1\n:class: dropdown\n````\n\n解答"
+    for cells in (
+        [md(start)],  # 没有结束
+        [md(markers.SOLUTION_END_CELL)],  # 没有开始
+        [md(start), md(start), md(markers.SOLUTION_END_CELL)],  # 嵌套
+        [md(start), md(markers.SOLUTION_END_CELL + "\n正文")],  # 结束单元里还有正文，学生版会丢掉它
+    ):
+        with pytest.raises(ValueError, match="solution"):
+            markers.solution_spans(cells)
+
+
+def test_every_reference_experiment_of_the_book_is_inside_its_solution():
+    for path in sorted((ROOT / "book").rglob("*.ipynb")):
+        cells = nbformat.read(path, as_version=4).cells
+        inside = markers.in_solution_span(cells)
+        for cell, hidden_in_solution in zip(cells, inside):
+            first = cell.source.split("\n", 1)[0]
+            if cell.cell_type == "code" and first.startswith("# 练习") and "参考实验" in first:
+                assert hidden_in_solution, (path.name, first)

@@ -1,4 +1,4 @@
-"""卷积与池化（3.2）：跨分块的批次、朴素版与向量化版一致、数值梯度、并列的最大值、float32、错误输入。
+"""卷积、池化、转置卷积与卷积网络（3.2）：跨分块的批次、朴素版与向量化版一致、数值梯度、并列的最大值、float32、错误输入。
 
 与 PyTorch 在随机形状上的对照在 test_nn_dense.py（经由 lesson_utils.verify.CHECKS，每个设备都跑）。
 """
@@ -15,17 +15,26 @@ from lesson_utils.gradcheck import gradient_check
 from lesson_utils.nn import (
     avg_pool2d_backward,
     avg_pool2d_forward,
+    cnn_accuracy,
+    cnn_backward,
+    cnn_forward,
+    cnn_input,
+    cnn_predict_proba,
     conv2d_backward,
     conv2d_forward,
     conv2d_naive_backward,
     conv2d_naive_forward,
+    conv_transpose2d_backward,
+    conv_transpose2d_forward,
+    init_cnn,
     max_pool2d_backward,
     max_pool2d_forward,
     max_pool2d_naive_backward,
     max_pool2d_naive_forward,
+    train_cnn,
 )
 from lesson_utils.nn.conv import CHUNK
-from lesson_utils.references import random_conv_problem
+from lesson_utils.references import random_conv_problem, random_conv_transpose_problem
 
 
 def torch_conv_grads(x, W, b, dout, options):
@@ -205,3 +214,170 @@ def test_noncontiguous_input_matches_torch():
     assert_agrees("out", out, out_t)
     for name, ours, theirs in zip(["dx", "dW", "db"], conv2d_backward(dout, cache), grads_t):
         assert_agrees(name, ours, theirs)
+
+
+# ---------------------------------------------------------------- 转置卷积（3.2 节末）
+# 与 PyTorch 在随机形状上的对照同样在 test_nn_dense.py（verify.CHECKS["conv_transpose2d"]）。
+def test_conv_transpose_matches_torch_with_stride_padding_and_output_padding():
+    rng = np.random.default_rng(5)
+    x, W, b = rng.normal(size=(3, 4, 5, 4)), rng.normal(size=(4, 2, 3, 4)), rng.normal(size=2)
+    options = dict(stride=(2, 3), padding=(1, 2), output_padding=(1, 2))
+    out, cache = conv_transpose2d_forward(x, W, b, **options)
+    assert out.shape == (3, 2, 4 * 2 - 2 + 3 + 1, 3 * 3 - 4 + 4 + 2)
+    dout = rng.normal(size=out.shape)
+    leaves = [to_torch(a, requires_grad=True) for a in (x, W, b)]
+    out_t = F.conv_transpose2d(*leaves, **options)
+    out_t.backward(to_torch(dout))
+    assert_agrees("out", out, out_t)
+    for name, ours, leaf in zip(["dx", "dW", "db"], conv_transpose2d_backward(dout, cache), leaves):
+        assert_agrees(name, ours, leaf.grad)
+
+
+def conv_transpose_gradient_checks(x, W, b, options, rng):
+    out, cache = conv_transpose2d_forward(x, W, b, **options)
+    dout = rng.normal(size=out.shape)
+    dx, dW, db = conv_transpose2d_backward(dout, cache)
+    return [
+        gradient_check(
+            "dx", lambda x_: conv_transpose2d_forward(x_, W, b, **options)[0], x, dx, dout
+        ),
+        gradient_check(
+            "dW", lambda W_: conv_transpose2d_forward(x, W_, b, **options)[0], W, dW, dout
+        ),
+        gradient_check(
+            "db", lambda b_: conv_transpose2d_forward(x, W, b_, **options)[0], b, db, dout
+        ),
+    ]
+
+
+def test_conv_transpose_numeric_gradients():
+    rng = np.random.default_rng(6)
+    for _ in range(3):
+        x, W, b, options = random_conv_transpose_problem(rng, N=2)
+        for row in conv_transpose_gradient_checks(x, W, b, options, rng):
+            assert row.passed, (options, row)
+
+
+def test_conv_transpose_forward_is_the_input_gradient_of_conv2d():
+    # 同一个 W：conv2d 把 (N, C, 10, 8) 变成 (N, F, 5, 4)；转置卷积把它变回 (N, C, 10, 8)，
+    # 高度要 output_padding=1（9 和 10 行的输入都给出 5 行的输出）
+    rng = np.random.default_rng(7)
+    W = rng.normal(
+        size=(3, 2, 3, 4)
+    )  # conv2d 读作 (F, C, kh, kw)，转置卷积读作 (C_in, C_out, kh, kw)
+    x = rng.normal(size=(2, 2, 10, 8))
+    out, cache = conv2d_forward(x, W, np.zeros(3), stride=2, padding=1)
+    g = rng.normal(size=out.shape)
+    dx, _, _ = conv2d_backward(g, cache)
+    up, _ = conv_transpose2d_forward(g, W, np.zeros(2), stride=2, padding=1, output_padding=(1, 0))
+    assert up.shape == dx.shape
+    assert_agrees("conv_transpose2d(G) = conv2d 的 dx", up, dx)
+
+
+def test_conv_transpose_dx_is_a_strided_conv2d():
+    rng = np.random.default_rng(8)
+    x, W, b = rng.normal(size=(2, 3, 4, 5)), rng.normal(size=(3, 2, 4, 3)), rng.normal(size=2)
+    out, cache = conv_transpose2d_forward(x, W, b, stride=2, padding=1, output_padding=1)
+    dout = rng.normal(size=out.shape)
+    dx, _, _ = conv_transpose2d_backward(dout, cache)
+    strided, _ = conv2d_forward(dout, W, np.zeros(3), stride=2, padding=1)
+    assert_agrees("dx = conv2d(dout, W)", dx, strided)
+
+
+def test_conv_transpose_float32_in_float32_out():
+    rng = np.random.default_rng(9)
+    x = rng.normal(size=(2, 3, 4, 4)).astype(np.float32)
+    W, b = rng.normal(size=(3, 2, 4, 4)).astype(np.float32), np.zeros(2, dtype=np.float32)
+    out, cache = conv_transpose2d_forward(x, W, b, stride=2, padding=1)
+    assert out.dtype == np.float32 and out.shape == (2, 2, 8, 8)
+    assert all(g.dtype == np.float32 for g in conv_transpose2d_backward(np.ones_like(out), cache))
+
+
+def conv_t(x_shape, W_shape, n_out, **options):
+    return conv_transpose2d_forward(np.ones(x_shape), np.ones(W_shape), np.ones(n_out), **options)
+
+
+CONV_T_BAD_CALLS = [
+    (
+        lambda: conv_t((1, 3, 4, 4), (2, 5, 3, 3), 5),
+        r"维度 C_in 不一致.*\(1, 3, 4, 4\).*\(2, 5, 3, 3\)",
+    ),
+    (lambda: conv_t((1, 2, 4, 4), (2, 5, 3, 3), 4), r"维度 C_out 不一致.*b 的形状 \(4,\)"),
+    (lambda: conv_t((2, 4, 4), (2, 5, 3, 3), 5), r"参数 x 应为 4 维数组.*\(2, 4, 4\)"),
+    (lambda: conv_t((1, 2, 4, 4), (2, 5, 3), 5), r"参数 W 应为 4 维数组.*\(2, 5, 3\)"),
+    (lambda: conv_t((1, 2, 4, 4), (2, 5, 3, 3), 5, stride=0), r"参数 stride 的每一项应 ≥ 1"),
+    (lambda: conv_t((1, 2, 4, 4), (2, 5, 3, 3), 5, padding=-1), r"参数 padding 的每一项应 ≥ 0"),
+    (
+        lambda: conv_t((1, 2, 4, 4), (2, 5, 3, 3), 5, stride=2, output_padding=2),
+        r"参数 output_padding 的每一项应小于 stride.*\(2, 2\).*\(2, 2\)",
+    ),
+    (
+        lambda: conv_t((1, 2, 4, 4), (2, 5, 3, 3), 5, output_padding=1),
+        r"参数 output_padding 的每一项应小于 stride",
+    ),
+    (
+        lambda: conv_t((1, 2, 1, 1), (2, 5, 3, 3), 5, padding=2),
+        r"输出高宽 \(-1, -1\) 不是正数.*padding \(2, 2\)",
+    ),
+    (
+        lambda: conv_transpose2d_forward(
+            np.ones((1, 2, 4, 4), np.float32), np.ones((2, 5, 3, 3)), np.ones(5)
+        ),
+        r"dtype 应一致",
+    ),
+    (
+        lambda: conv_transpose2d_backward(
+            np.ones((1, 5, 5, 5)), conv_t((1, 2, 4, 4), (2, 5, 3, 3), 5)[1]
+        ),
+        r"conv_transpose2d_backward.*dout.*\(1, 5, 5, 5\)",
+    ),
+    (
+        lambda: conv_transpose2d_backward(
+            np.ones((1, 5, 6, 6), np.float32), conv_t((1, 2, 4, 4), (2, 5, 3, 3), 5)[1]
+        ),
+        r"conv_transpose2d_backward.*dtype 应一致",
+    ),
+]
+
+
+@pytest.mark.parametrize("call, message", CONV_T_BAD_CALLS)
+def test_conv_transpose_bad_input_gets_a_clear_error(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+# ---------------------------------------------------------------- 3.2 节的卷积网络（nn.cnn）
+def test_cnn_gradients_are_numerically_right():
+    rng = np.random.default_rng(10)
+    params = init_cnn(rng, channels=(2, 3))
+    params = [p + 0.1 * rng.normal(size=p.shape) for p in params]  # 偏置也非零
+    x, y = rng.normal(size=(3, 1, 8, 8)), rng.integers(0, 10, size=3)
+    logits, caches = cnn_forward(params, x)
+    assert logits.shape == (3, 10)
+    dlogits = rng.normal(size=logits.shape)
+    grads = cnn_backward(dlogits, caches)
+    for k, (p, g) in enumerate(zip(params, grads)):
+
+        def f(p_, k=k):
+            return cnn_forward(params[:k] + [p_] + params[k + 1 :], x)[0]
+
+        row = gradient_check(f"param {k}", f, p, g, dlogits)
+        assert row.passed, row
+    proba = cnn_predict_proba(params, x)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert cnn_accuracy(params, x, y) == np.mean(proba.argmax(axis=1) == y)
+
+
+def test_train_cnn_is_deterministic_and_learns():
+    rng = np.random.default_rng(11)
+    y = rng.integers(0, 10, size=64)
+    images = rng.normal(size=(64, 8, 8)) * 0.3
+    images[np.arange(64), y % 8, :] += 2.0  # 类别决定哪一行亮：可学
+    x = cnn_input(images, images.mean(), images.std())
+    params, history = train_cnn(x, y, seed=3, epochs=5, channels=(4, 4), x_test=x, y_test=y)
+    again, _ = train_cnn(x, y, seed=3, epochs=5, channels=(4, 4))
+    for p, q in zip(params, again):
+        np.testing.assert_array_equal(p, q)
+    assert set(history) == {"initial_params", "batches", "loss", "test_acc"}
+    assert len(history["loss"]) == len(history["test_acc"]) == 5
+    assert history["loss"][-1] < history["loss"][0]

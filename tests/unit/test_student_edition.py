@@ -7,7 +7,14 @@ import nbformat
 import pytest
 from conftest import ROOT
 
-from book_tools.markers import BEGIN, END, STUB, is_check_cell, is_solution_code
+from book_tools.markers import (
+    BEGIN,
+    END,
+    STUB,
+    in_solution_span,
+    is_check_cell,
+    is_solution_code,
+)
 from book_tools.student_edition import write_student_source
 
 
@@ -24,7 +31,9 @@ def pages(root):
 def test_every_page_is_there_and_only_exercise_pages_change(source):
     out, changed = source
     assert [p.relative_to(out) for p in pages(out)] == [p.relative_to(ROOT) for p in pages(ROOT)]
-    with_solutions = [p for p in pages(ROOT) if "{solution}" in p.read_text(encoding="utf-8")]
+    with_solutions = [
+        p for p in pages(ROOT) if re.search(r"\{solution(-start)?\}", p.read_text(encoding="utf-8"))
+    ]
     assert changed == len(with_solutions) >= 12
 
 
@@ -34,12 +43,17 @@ def test_no_solution_or_reference_code_survives(source):
         teacher = nbformat.read(teacher_path, as_version=4)
         student = nbformat.read(out / teacher_path.relative_to(ROOT), as_version=4)
         text = "\n".join(c.source for c in student.cells)
-        assert "{solution}" not in text and BEGIN not in text
+        assert "{solution" not in text and BEGIN not in text
+        assert not [c for c in student.cells if c.cell_type == "code" and "的参考实验" in c.source]
         for cell in teacher.cells:
             for region in re.findall(rf"{BEGIN}\n(.*?)\n\s*{END}", cell.source, re.S):
                 assert region not in text
-        assert len(student.cells) == len(teacher.cells)  # 删的是单元里的解答，不是单元
-        for ours, theirs in zip(student.cells, teacher.cells):
+        # 删的是单元里的解答；跨单元的解答（练习的参考实验及其输出）连同单元一起删去
+        kept = [
+            c for c, inside in zip(teacher.cells, in_solution_span(teacher.cells)) if not inside
+        ]
+        assert len(student.cells) == len(kept)
+        for ours, theirs in zip(student.cells, kept):
             if ours.cell_type != "code":
                 continue
             if is_solution_code(theirs) or is_check_cell(theirs):

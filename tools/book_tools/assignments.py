@@ -4,7 +4,8 @@
 
 - ``student/``：代码单元里 ``### BEGIN SOLUTION`` 与 ``### END SOLUTION`` 之间的内容换成桩
   （与该行同样缩进的 ``# 在这里写你的代码`` 和 ``raise NotImplementedError()``），去掉这些单元的
-  ``hide-input`` 标签（学生要看见、要改它们）；Markdown 里的 ````{solution}```` 块整块删除；
+  ``hide-input`` 标签（学生要看见、要改它们）；Markdown 里的 ````{solution}```` 块整块删除，
+  跨单元的解答（``{solution-start}`` … ``{solution-end}``，含练习的参考实验）整段删除；
   清空全部输出、执行计数与控件状态。检查单元 ``check(...)`` 原样保留，对未完成的练习会礼貌地提示。
 - ``answers/``：含解答与输出，给教师；Markdown 与 student/ 一样换成普通 Markdown（解答折叠）。
 - ``student/layers/``、``answers/layers/``：“亲手实现各层”的作业
@@ -25,7 +26,7 @@ import nbformat
 from book_tools import repo_root
 from book_tools.jupyter_edition import convert_notebook
 from book_tools.layer_assignments import LAYER_ASSIGNMENTS, layer_notebook
-from book_tools.markers import remove_solutions
+from book_tools.markers import remove_solution_spans, remove_solutions, strip_solutions
 from book_tools.nbgrader_course import write_course
 
 
@@ -37,7 +38,7 @@ def student_version(notebook, docname=None):
     book/ch3/3-2-cnn）用于解析页面间的链接。
     """
     student = nbformat.from_dict(notebook)
-    cleared = sum(remove_solutions(cell) for cell in student.cells)
+    cleared = strip_solutions(student)
     # 转换要读 glue 的输出（正文里引用的运行结果），所以先转换，它同时清空全部输出
     student = convert_notebook(student, docname, keep_outputs=False)
     student.metadata.pop("widgets", None)  # 控件状态里存着运行结果（例如画好的图）
@@ -48,6 +49,7 @@ def nbgrader_input(notebook, docname):
     """nbgrader 课程的 source 笔记本：Markdown 的解答块删掉，其余 MyST 换成普通 Markdown
     （发给学生的 release 由它生成）；代码里的参考实现留着，由 nbgrader 换成桩。"""
     source = nbformat.from_dict(notebook)
+    remove_solution_spans(source)  # 练习的参考实验不发给学生
     for cell in source.cells:
         if cell.cell_type == "markdown":
             remove_solutions(cell)

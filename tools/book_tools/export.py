@@ -38,6 +38,7 @@ INTERNAL = {
     "gate_slices", "input_part", "recurrent_arguments",  # nn.rnn
     "gate_scales", "LSTMCache",  # nn.lstm
     "sigmoid",  # nn.gru
+    "transposed_arguments",  # nn.conv_transpose
 }  # fmt: skip
 
 

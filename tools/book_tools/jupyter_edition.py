@@ -11,6 +11,7 @@ MyST                        Jupyter 版
 提示框（admonition、note…）  引用块（> 开头，标记加粗体标题，内容仍是 Markdown，公式照常排版）
 ``{exercise}`` ex-3-2-4     小标题“练习 3.2-4”
 ``{solution}``              ``<details><summary>解答</summary>…</details>``（点击展开）
+``{solution-start}``…         同上；到 ``{solution-end}`` 之间的代码单元（参考实验）代码与输出都折叠
 ``$$ … $$ (label)``         ``$$ … \\tag{12} $$``，编号与网页版相同（全书连续编号）
 ``{eq}`label```             “(12)”
 ``{cite:p}`` / ``{cite:t}`` “[作者, 年份]” / “作者 [年份]”，笔记本末尾附上引用到的文献
@@ -47,7 +48,14 @@ from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
 
 from book_tools import repo_root
-from book_tools.markers import EXERCISE_LABEL, exercise_id, is_hidden
+from book_tools.markers import (
+    EXERCISE_LABEL,
+    SOLUTION_END,
+    SOLUTION_START_FENCE,
+    exercise_id,
+    in_solution_span,
+    is_hidden,
+)
 from book_tools.setup_cell import pages_url
 
 EDITION_DIR = "notebooks"  # 提交在仓库里的 Jupyter 版（Colab 按钮打开它）
@@ -514,6 +522,17 @@ def glue_outputs(notebook):
     return found
 
 
+def convert_markdown_cell(source, state):
+    """一个 Markdown 单元。跨单元解答的开始单元：开始指令之后的文字（解答的文字说明）折叠进
+    ``<details>``；其后的参考实验单元在 convert_notebook 里折叠代码与输出。"""
+    start = SOLUTION_START_FENCE.search(source)
+    if start is None:
+        return convert_markdown_state(source, state)
+    head = convert_markdown_state(source[: start.start()], state).rstrip("\n")
+    body = convert_markdown_state(source[start.end() :].strip("\n"), state)
+    return f"{head}\n\n<details>\n<summary>解答</summary>\n\n{body}\n\n</details>".lstrip("\n")
+
+
 def convert_notebook(notebook, docname=None, context=None, keep_outputs=True):
     """整本笔记本的 Jupyter 版（新对象）。
 
@@ -523,15 +542,26 @@ def convert_notebook(notebook, docname=None, context=None, keep_outputs=True):
     """
     edition = copy.deepcopy(nbformat.from_dict(notebook))
     state = ConversionState(context or default_context(), docname, glue_outputs(edition))
-    for cell in edition.cells:
+    in_solution = in_solution_span(edition.cells)
+    # 跨单元解答的结束单元只有 solution-end 一个指令，Jupyter 版不需要它
+    kept = [
+        (cell, solution)
+        for cell, solution in zip(edition.cells, in_solution)
+        if cell.cell_type != "markdown" or not SOLUTION_END.search(cell.source)
+    ]
+    edition.cells = [cell for cell, _ in kept]
+    for cell, solution in kept:
         if cell.cell_type == "markdown":
-            cell.source = convert_markdown_state(cell.source, state)
+            cell.source = convert_markdown_cell(cell.source, state)
             continue
         if cell.cell_type != "code":
             continue
         if is_hidden(cell):
             # 网页上折叠的代码（安装单元、示意图、参考实现）：JupyterLab 与 Notebook 7 也折叠它
             cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
+        if solution:
+            # 练习的参考实验：网页上连输出都在解答的折叠框里，JupyterLab 里也折叠输出
+            cell.metadata.setdefault("jupyter", {})["outputs_hidden"] = True
         if not keep_outputs:
             cell.outputs, cell.execution_count = [], None
     if state.cited:

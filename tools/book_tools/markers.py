@@ -5,6 +5,9 @@ Jupyter 版、PDF 与 Sphinx 扩展）都从这里取。
 - ``### BEGIN SOLUTION`` / ``### END SOLUTION``：参考实现的区域（nbgrader 的标记）；学生版换成桩
 - 桩：``# 在这里写你的代码`` 与 ``raise NotImplementedError()``，缩进与 BEGIN 那一行相同
 - Markdown 里的 ````{solution}```` 块：学生版整块删去
+- 跨单元的解答（sphinx-exercise 的 gated 写法）：````{solution-start} ex-…```` 所在的
+  Markdown 单元到 ````{solution-end}```` 单元之间的代码单元（练习的参考实验）连同输出
+  都在网页解答的折叠框里；学生版整段删去
 - 检查单元：``check("3.1-3", f, g)`` 或 ``if check("3.4-3", f):``
 - 练习的标签：``ex-3-2-4`` ↔ 练习编号 ``3.2-4``（与 check 的编号相同）
 - ``hide-input``：网页上折叠的代码单元（安装单元、示意图、参考实现）
@@ -16,6 +19,12 @@ EXPORT = re.compile(r"^#\|\s*export\s+([A-Za-z_][\w.]*)\s*$")
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 STUB = ("# 在这里写你的代码", "raise NotImplementedError()")
 SOLUTION_BLOCK = re.compile(r"^````\{solution\}[^\n]*\n.*?^````[ \t]*\n?", re.S | re.M)
+# 跨单元的解答：开始单元里从这一行起到单元末尾、直到结束单元都属于解答
+SOLUTION_START = re.compile(r"^````\{solution-start\}", re.M)
+# 开始指令本身（含选项行）：解答的文字写在它后面，不在它里面（sphinx-exercise 不显示指令内的内容）
+SOLUTION_START_FENCE = re.compile(r"^````\{solution-start\}[^\n]*\n(?::[^\n]*\n)*````[ \t]*$", re.M)
+SOLUTION_END = re.compile(r"^````\{solution-end\}", re.M)
+SOLUTION_END_CELL = "````{solution-end}\n````"  # 结束单元的全部内容
 # 检查单元的第一行：可选的 if、练习编号、其余参数、可选的冒号与注释
 CHECK_LINE = re.compile(
     r"""^(?P<guard>if\s+)?check\(\s*["'](?P<id>[^"']+)["'](?P<args>[^)]*)\)\s*:?\s*(#.*)?$"""
@@ -94,6 +103,62 @@ def reveal(cell):
 
 def is_hidden(cell):
     return HIDE_INPUT in cell.metadata.get("tags", [])
+
+
+def solution_spans(cells):
+    """跨单元解答的 (开始单元, 结束单元) 下标对；开始与结束必须成对、不嵌套，否则 ValueError。"""
+    spans, start = [], None
+    for index, cell in enumerate(cells):
+        if cell.cell_type != "markdown":
+            continue
+        opens = len(SOLUTION_START.findall(cell.source))
+        closes = len(SOLUTION_END.findall(cell.source))
+        if closes:
+            if start is None:
+                raise ValueError(
+                    f"solution_spans: 第 {index} 个单元的 solution-end 没有配对的 solution-start"
+                )
+            if cell.source.strip() != SOLUTION_END_CELL:
+                # 学生版整个删掉结束单元：里面不能有别的内容
+                raise ValueError(
+                    f"solution_spans: 第 {index} 个单元除了 solution-end 不能有别的内容"
+                )
+            spans.append((start, index))
+            start = None
+        if opens:
+            if start is not None or opens > 1:
+                raise ValueError(f"solution_spans: 第 {index} 个单元的 solution-start 没有结束")
+            start = index
+    if start is not None:
+        raise ValueError(f"solution_spans: 第 {start} 个单元的 solution-start 缺少 solution-end")
+    return spans
+
+
+def in_solution_span(cells):
+    """与 cells 等长的布尔列表：单元是否在某段跨单元解答的里面（不含开始单元，含结束单元）。"""
+    inside = [False] * len(cells)
+    for start, end in solution_spans(cells):
+        for index in range(start + 1, end + 1):
+            inside[index] = True
+    return inside
+
+
+def remove_solution_spans(notebook):
+    """就地删掉跨单元的解答：开始单元里从 solution-start 起的部分，以及直到结束单元的全部单元。"""
+    inside = in_solution_span(notebook.cells)
+    notebook.cells = [cell for cell, drop in zip(notebook.cells, inside) if not drop]
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown" and (start := SOLUTION_START.search(cell.source)):
+            cell.source = cell.source[: start.start()].rstrip("\n")
+
+
+def strip_solutions(notebook):
+    """就地删掉整本笔记本的解答：跨单元的解答整段删去，其余单元按 remove_solutions 处理。
+
+    返回被换成桩的参考实现代码单元个数。
+    """
+    remove_solution_spans(notebook)
+    return sum(remove_solutions(cell) for cell in notebook.cells)
 
 
 def remove_solutions(cell):

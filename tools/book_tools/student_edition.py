@@ -1,9 +1,10 @@
 """学生版的书（``make book EDITION=student``）：网页里没有任何解答与参考实现，下载的 .ipynb 也没有。
 
 把书的源文件复制到一个目录，其中每个笔记本换成学生版：Markdown 里的 ``{solution}`` 块删掉
-（不是折叠），
+（不是折叠），跨单元的解答（``{solution-start}`` 到 ``{solution-end}``，含练习的参考实验
+及其输出）整段删掉，
 参考实现的代码单元换成与作业相同的桩、不再隐藏，检查单元的输出清空（否则会显示“全部一致”）。
-其余单元与输出原样保留，所以正文、图和实验都和教师版一样。然后用同样的配置构建这份源文件。
+其余单元与输出原样保留，所以正文、图和正文里的实验都和教师版一样。然后用同样的配置构建这份源文件。
 """
 
 import argparse
@@ -15,7 +16,7 @@ import nbformat
 import yaml
 
 from book_tools import repo_root
-from book_tools.markers import is_check_cell, remove_solutions
+from book_tools.markers import is_check_cell, remove_solution_spans, remove_solutions
 
 COPIED = ("book", "_toc.yml", "references.bib", "pyproject.toml")
 # 自带的 JS、随书的 wheel，原样使用（本书的 Sphinx 扩展在已安装的 book_tools 里，不用复制）
@@ -25,6 +26,7 @@ LINKED = ("_vendor", "_build/dist")
 def student_page(notebook):
     """一页笔记本的学生版（新对象）：解答删掉，参考实现换成桩，检查单元没有输出。"""
     page = nbformat.from_dict(notebook)
+    remove_solution_spans(page)  # 练习的参考实验（连同输出）整段删去
     for cell in page.cells:
         stubbed = remove_solutions(cell)
         if stubbed or is_check_cell(cell):

@@ -10,6 +10,8 @@
 - ``windows``：（内部的辅助函数）（3-2-cnn）
 - ``conv``：``conv2d_forward``、``conv2d_backward``（3-2-cnn）
 - ``pooling``：``max_pool2d_forward``、``max_pool2d_backward``、``avg_pool2d_forward``、``avg_pool2d_backward``（3-2-cnn）
+- ``conv_transpose``：``conv_transpose2d_forward``、``conv_transpose2d_backward``（3-2-cnn）
+- ``cnn``：``cnn_input``、``init_cnn``、``cnn_forward``、``cnn_backward``、``cnn_predict_proba``、``cnn_accuracy``、``train_cnn``（3-2-cnn）
 - ``rnn``：``rnn_forward``、``rnn_backward``（3-3-rnn）
 - ``lstm``：``lstm_forward``、``lstm_backward``（3-3-rnn）
 - ``gru``：``gru_forward``、``gru_backward``（3-3-rnn）
@@ -27,8 +29,23 @@ from lesson_utils.nn.activations import (
     tanh_backward,
     tanh_forward,
 )
+# %% book/ch3/3-2-cnn.ipynb#c7a1e0b2
+from lesson_utils.nn.cnn import (
+    cnn_accuracy,
+    cnn_backward,
+    cnn_forward,
+    cnn_input,
+    cnn_predict_proba,
+    init_cnn,
+    train_cnn,
+)
 # %% book/ch3/3-2-cnn.ipynb#b6809e91
 from lesson_utils.nn.conv import conv2d_backward, conv2d_forward
+# %% book/ch3/3-2-cnn.ipynb#e5b7c2d8
+from lesson_utils.nn.conv_transpose import (
+    conv_transpose2d_backward,
+    conv_transpose2d_forward,
+)
 # %% book/ch3/3-4-gan.ipynb#bfbc5777
 from lesson_utils.nn.gan import (
     discriminator_loss_and_grads,
@@ -90,6 +107,15 @@ __all__ = [
     "max_pool2d_backward",
     "avg_pool2d_forward",
     "avg_pool2d_backward",
+    "conv_transpose2d_forward",
+    "conv_transpose2d_backward",
+    "cnn_input",
+    "init_cnn",
+    "cnn_forward",
+    "cnn_backward",
+    "cnn_predict_proba",
+    "cnn_accuracy",
+    "train_cnn",
     "rnn_forward",
     "rnn_backward",
     "lstm_forward",
