@@ -11,10 +11,13 @@
 读者不需要设置它。
 """
 
+import importlib.util
 import os
 import re
 
 SEED_SHIFT_VARIABLE = "LESSON_SEED_SHIFT"
+# myst-nb 认的 glue 输出的 MIME 前缀（与 myst_nb.ext.glue.GLUE_PREFIX 相同，测试核对两者一致）
+GLUE_PREFIX = "application/papermill.record/"
 # make seeds 用这三组平移重跑第 1–3 章的每一页（存储的输出是平移 0）；结论清单据此写“检验”一栏
 SEED_SHIFTS_TESTED = (1000, 2000, 3000)
 # 结论编号：所在页的节号（“3.3”，附录用“A”），一个连字符，再接小写字母、数字与连字符组成的短名
@@ -71,14 +74,28 @@ def experiment_seeds(count, first=0):
     return [first + seed_shift() + k for k in range(count)]
 
 
+def myst_nb_installed():
+    """只查有没有装，不导入（导入很慢，见 glue）。"""
+    return importlib.util.find_spec("myst_nb") is not None
+
+
 def glue(name, value, display=False):
     """把一次运行得到的数交给正文引用：正文里写 {glue:text}`name:.1f`，网页书替换成这个值。
 
-    就是 myst-nb 的 ``glue``（网页书构建时需要它）；没有装 myst-nb 的环境（Colab、普通 Jupyter）里
-    正文的引用不会被替换，这里也就什么都不用做——笔记本照样能运行。
+    输出与 myst-nb 的 ``glue`` 完全相同（一条带 scrapbook 元数据的显示数据，网页书构建时由 myst-nb
+    读取）。这里自己写这几行而不调用 myst_nb.glue：导入 myst_nb 会连带导入 nbformat 与 jsonschema，
+    每页第一次 glue 要多花约 5 秒。没有装 myst-nb 的环境（Colab、普通 Jupyter）里正文的引用不会被
+    替换，这里也就什么都不输出——笔记本照样能运行。
     """
-    try:
-        from myst_nb import glue as myst_glue
-    except ImportError:
+    if not myst_nb_installed():
         return
-    myst_glue(name, value, display=display)
+    from IPython import get_ipython
+    from IPython.core.formatters import format_display_data
+    from IPython.display import display as ipython_display
+
+    if get_ipython() is None:  # 不在 Jupyter 内核里（例如普通的 python 脚本）
+        return
+    mimebundle, metadata = format_display_data(value)
+    prefix = "" if display else GLUE_PREFIX
+    metadata["scrapbook"] = {"name": name, "mime_prefix": prefix}
+    ipython_display({prefix + k: v for k, v in mimebundle.items()}, raw=True, metadata=metadata)

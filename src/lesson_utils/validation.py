@@ -28,6 +28,11 @@ def check_float_array(func, name, x):
     return x
 
 
+def pattern_text(pattern):
+    """("N", 3) → "(N, 3)"；一维写成 "(N,)"。只在报错时用（每次调用都拼字符串太费时间）。"""
+    return "(" + ", ".join(str(p) for p in pattern) + ("," if len(pattern) == 1 else "") + ")"
+
+
 def check_shapes(func, **arrays):
     """检查若干浮点数组的形状，返回符号维度的取值，如 ``{"N": 32, "D": 64}``。
 
@@ -43,17 +48,16 @@ def check_shapes(func, **arrays):
         check_float_array(func, name, x)
         dtypes[name] = x.dtype
         pattern = tuple(pattern)
-        wanted = "(" + ", ".join(str(p) for p in pattern) + ("," if len(pattern) == 1 else "") + ")"
         if x.ndim != len(pattern):
             raise ValueError(
-                f"{func}: 参数 {name} 应为 {len(pattern)} 维数组，形状 {wanted}，"
+                f"{func}: 参数 {name} 应为 {len(pattern)} 维数组，形状 {pattern_text(pattern)}，"
                 f"实际形状为 {x.shape}（{x.ndim} 维）"
             )
         for axis, (symbol, size) in enumerate(zip(pattern, x.shape)):
             if isinstance(symbol, int):
                 if size != symbol:
                     raise ValueError(
-                        f"{func}: 参数 {name} 的形状应为 {wanted}，实际为 {x.shape}"
+                        f"{func}: 参数 {name} 的形状应为 {pattern_text(pattern)}，实际为 {x.shape}"
                         f"（第 {axis} 维应为 {symbol}）"
                     )
             elif symbol in dims and dims[symbol][0] != size:
@@ -61,7 +65,7 @@ def check_shapes(func, **arrays):
                 raise ValueError(
                     f"{func}: 维度 {symbol} 不一致：{other} 的形状 {other_shape} 给出 "
                     f"{symbol}={value}，而 {name} 的形状 {x.shape} 给出 {symbol}={size}"
-                    f"（{name} 应为 {wanted}）"
+                    f"（{name} 应为 {pattern_text(pattern)}）"
                 )
             else:
                 dims[symbol] = (size, name, x.shape)

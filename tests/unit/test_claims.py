@@ -1,8 +1,7 @@
-import sys
-
 import numpy as np
 import pytest
 
+from lesson_utils import claims
 from lesson_utils.claims import (
     LINE_PATTERN,
     ClaimFailed,
@@ -69,6 +68,27 @@ def test_bad_seed_arguments(count, first):
 
 def test_glue_without_myst_nb_is_a_no_op(monkeypatch, capsys):
     # Colab 与普通 Jupyter 没有 myst-nb：笔记本照样运行，只是正文的 {glue} 不会被替换
-    monkeypatch.setitem(sys.modules, "myst_nb", None)
+    monkeypatch.setattr(claims, "myst_nb_installed", lambda: False)
     assert glue("x", 1.5) is None
     assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize(
+    "value, display", [(1.5, False), (np.float64(0.25), False), ("文字", True)]
+)
+def test_glue_writes_exactly_what_myst_nb_glue_writes(value, display):
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+    from myst_nb import glue as myst_glue
+    from myst_nb.ext.glue import GLUE_PREFIX
+
+    InteractiveShell.instance()  # glue 只在 IPython 里输出
+    with capture_output() as ours:
+        glue("x", value, display=display)
+    with capture_output() as theirs:
+        myst_glue("x", value, display=display)
+    assert GLUE_PREFIX == claims.GLUE_PREFIX
+    assert [(o.data, o.metadata) for o in ours.outputs] == [
+        (o.data, o.metadata) for o in theirs.outputs
+    ]
+    assert len(ours.outputs) == 1
