@@ -245,31 +245,30 @@ def bce_items(loss_fn, rng, device="cpu", sizes=(2, 7), ndims=(2, 3), scales=(1,
         yield f"dlogits{scale_note(scale)}", dlogits, logits_t.grad
 
 
-def conv2d_items(forward, backward, rng, device="cpu", N=None):
-    """卷积层（F.conv2d）：随机的非正方形核、步幅与补零（random_conv_problem）；out、dx、dW、db。"""
-    x, W, b, options = random_conv_problem(rng, N)
+def weighted_layer_items(torch_op, problem, forward, backward, rng, device):
+    """有权重与偏置的层（卷积、转置卷积）：problem = (x, W, b, options)；out、dx、dW、db。"""
+    x, W, b, options = problem
     x_t, W_t, b_t = torch_leaves(device, x, W, b)
-    out_t = F.conv2d(x_t, W_t, b_t, **options)
+    out_t = torch_op(x_t, W_t, b_t, **options)
     dout = rng.normal(size=tuple(out_t.shape))
     out_t.backward(to_torch(dout, device))
     out, cache = forward(x, W, b, **options)
     yield "out", out, out_t
     dx, dW, db = backward(dout, cache)
     yield from [("dx", dx, x_t.grad), ("dW", dW, W_t.grad), ("db", db, b_t.grad)]
+
+
+def conv2d_items(forward, backward, rng, device="cpu", N=None):
+    """卷积层（F.conv2d）：随机的非正方形核、步幅与补零（random_conv_problem）；out、dx、dW、db。"""
+    problem = random_conv_problem(rng, N)
+    yield from weighted_layer_items(F.conv2d, problem, forward, backward, rng, device)
 
 
 def conv_transpose2d_items(forward, backward, rng, device="cpu", N=None):
     """转置卷积（F.conv_transpose2d）：随机的核、步幅、补零与 output_padding
     （random_conv_transpose_problem）；out、dx、dW、db。"""
-    x, W, b, options = random_conv_transpose_problem(rng, N)
-    x_t, W_t, b_t = torch_leaves(device, x, W, b)
-    out_t = F.conv_transpose2d(x_t, W_t, b_t, **options)
-    dout = rng.normal(size=tuple(out_t.shape))
-    out_t.backward(to_torch(dout, device))
-    out, cache = forward(x, W, b, **options)
-    yield "out", out, out_t
-    dx, dW, db = backward(dout, cache)
-    yield from [("dx", dx, x_t.grad), ("dW", dW, W_t.grad), ("db", db, b_t.grad)]
+    problem = random_conv_transpose_problem(rng, N)
+    yield from weighted_layer_items(F.conv_transpose2d, problem, forward, backward, rng, device)
 
 
 POOLS = {"max": F.max_pool2d, "avg": F.avg_pool2d}
