@@ -383,9 +383,7 @@ def widget_bundle(widget):
     return {"text/plain": repr(widget), "application/vnd.jupyter.widget-view+json": view}
 
 
-def explore(
-    fn, *, alt=None, combine=(), max_frames=60, max_width=720, precompute=None, **controls
-):
+def explore(fn, *, alt=None, combine=(), max_frames=60, max_width=720, precompute=None, **controls):
     """显示一个交互图：Jupyter 里是 ipywidgets，网页书里是预先算好的控件（同一个输出）。
 
     fn: 按控件取值画图、返回 Figure 的函数，参数名与控件名相同。

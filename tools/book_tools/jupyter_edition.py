@@ -14,7 +14,7 @@ MyST                        Jupyter 版
 ``{solution-start}``…         同上；到 ``{solution-end}`` 之间的代码单元（参考实验）代码与输出都折叠
 ``$$ … $$ (label)``         ``$$ … \\tag{12} $$``，编号与网页版相同（全书连续编号）
 ``{eq}`label```             “(12)”
-代码单元的 ``mystnb.figure``  图注：代码单元后面加一个 Markdown 单元“**图 3.1.2**　图注”，编号与网页版相同
+代码单元的 mystnb.figure    其后加一个 Markdown 单元“**图 3.1.2**　图注”，编号与网页版相同
 ``{numref}`fig-…```         “图 3.1.2”（按节编号，规则见 ``sphinx_ext/figure_numbers.py``）
 ``{cite:p}`` / ``{cite:t}`` “[作者, 年份]” / “作者 [年份]”，笔记本末尾附上引用到的文献
 ``{doc}`` / ``{ref}``       指向对应笔记本（.ipynb）或网页版页面的链接 / 目标的标题
@@ -217,7 +217,6 @@ class BookContext:
                     self.titles.setdefault(docname, token.content)  # 第一个标题即页面标题
                     in_heading = False
 
-
     def scan_figures(self, docname, names):
         """按页编号：页标题的节号 + 页内序号（同 sphinx_ext/figure_numbers.py）。"""
         prefix = section_prefix(self.titles.get(docname, ""))
@@ -228,7 +227,7 @@ class BookContext:
 
 
 def cell_figure(cell):
-    """代码单元的图注设置 metadata.mystnb.figure（myst-nb 用它把输出包成带编号的图），没有时是 None。
+    """代码单元的图注设置 metadata.mystnb.figure（myst-nb 用它把输出包成带编号的图），或 None。
 
     有图注就必须有 name（{numref} 引用它、编号靠它），且单元只能有一个图的输出：
     myst-nb 会把每个 display_data 输出都包成同名的图。
@@ -239,13 +238,16 @@ def cell_figure(cell):
     ident = cell.get("id", "?")
     if not figure.get("caption") or not figure.get("name"):
         raise ValueError(f"figure: 单元 {ident} 的 mystnb.figure 要同时有 caption 和 name")
-    shown = [o for o in cell.get("outputs", []) if o.get("output_type") in DISPLAYED]
+    shown = [o for o in cell.get("outputs", []) if is_displayed(o)]
     if len(shown) > 1:
         raise ValueError(f"figure: 单元 {ident} 有 {len(shown)} 个显示输出，带图注的单元只能有一个")
     return figure
 
 
-DISPLAYED = ("display_data", "execute_result")
+def is_displayed(output):
+    """网页上显示的输出：display_data / execute_result；glue 存的值不算（myst-nb 把它们拿走）。"""
+    glued = output.get("metadata", {}).get("scrapbook", {}).get("mime_prefix")
+    return output.get("output_type") in ("display_data", "execute_result") and not glued
 
 
 def figure_names(path):
