@@ -9,9 +9,17 @@ PDF：LaTeX 自己数 figure 计数器。每页开头插入一段只给 LaTeX �
 ``\\thefigure`` 设成“节号.序号”，于是图注与 ``{numref}`` 的 ``\\ref`` 都印成同样的编号。
 
 只改 figure 类型的编号（表格、代码块不动）。
+
+PDF 里的交互图：``lesson_utils.explore`` 的输出只有控件（widget-view）、网页控件（text/html）与一行
+文字，LaTeX 只能印出那行文字。读入每页时，从网页控件里取出默认取值的那张图（与它的 alt），作为
+image/png 加进同一个输出；网页仍选 text/html，PDF 选这张图，图注与编号照常。
 """
 
+import base64
+import hashlib
+import html
 import re
+from pathlib import Path
 
 from docutils import nodes
 
@@ -56,7 +64,33 @@ def latex_figure_counter(app, doctree):
     section.insert(1, nodes.raw("", code, format="latex"))
 
 
+EXPLORE_IMAGE = re.compile(
+    r'<img class="lu-explore-figure" alt="([^"]*)" src="data:image/png;base64,([^"]+)"'
+)
+
+
+def explore_default_images(app, doctree):
+    """doctree-read（在 Sphinx 登记图片之前）：explore 输出加一个默认图的 image/png。"""
+    folder = Path(app.outdir).parent / "explore_frames"
+    for bundle in doctree.findall(nodes.container):
+        if bundle.get("nb_element") != "mime_bundle":
+            continue
+        types = {child.get("mime_type"): child for child in bundle.children}
+        found = "text/html" in types and EXPLORE_IMAGE.search(types["text/html"].astext())
+        if not found or "image/png" in types:
+            continue
+        data = base64.b64decode(found.group(2))
+        path = folder / f"{hashlib.sha256(data).hexdigest()}.png"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        uri = "/" + str(path.resolve().relative_to(Path(app.srcdir).resolve()))
+        image = nodes.image(uri=uri, alt=html.unescape(found.group(1)))
+        bundle.append(nodes.container("", image, mime_type="image/png"))
+
+
 def setup(app):
     app.connect("env-get-updated", renumber_figures, priority=900)
     app.connect("doctree-read", latex_figure_counter)
+    app.connect("doctree-read", explore_default_images, priority=400)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
