@@ -113,7 +113,7 @@ def test_figures_are_numbered_by_the_section_in_the_page_title(context):
     assert numbers["fig-3-4-1-samples"] == "3.4.1.1" and numbers["fig-3-4-loop"] == "3.4.1"
     assert numbers["fig-chapter-dependencies"] == "1"  # 前言的标题不带节号：页内从 1 编起
     by_page = {}
-    for name, number in numbers.items():
+    for number in numbers.values():
         *prefix, index = number.split(".")
         by_page.setdefault(tuple(prefix), []).append(int(index))
     assert all(sorted(i) == list(range(1, len(i) + 1)) for i in by_page.values()), by_page
