@@ -305,8 +305,14 @@ def grid_summary(controls, combine, count):
     )
 
 
-def static_html(controls, combine, frames, images):
-    """网页书里的控件：一个自包含的 <div>（样式、数据、脚本都在里面，不引用任何外部资源）。"""
+DEFAULT_ALT = "按上面控件的取值画出的图"
+
+
+def static_html(controls, combine, frames, images, alt=None):
+    """网页书里的控件：一个自包含的 <div>（样式、数据、脚本都在里面，不引用任何外部资源）。
+
+    alt: 图的替代文字（读屏软件读出的那句话），说明图里画的是什么；缺省时只说“按控件取值画出的图”。
+    """
     first = images[frames[0][1]]  # 默认图已经在 <img> 里，数据里不再存第二份
     payload = json.dumps(
         {
@@ -329,7 +335,7 @@ def static_html(controls, combine, frames, images):
         f"<style>{asset('explore.css')}</style>"
         f'<div class="lu-explore-controls">{fields}</div>'
         f'<p class="lu-explore-status" role="status" aria-live="polite"></p>'
-        f'<img class="lu-explore-figure" alt="按上面控件的取值画出的图" '
+        f'<img class="lu-explore-figure" alt="{html.escape(alt or DEFAULT_ALT)}" '
         f'src="data:image/png;base64,{first}">'
         f'<p class="lu-explore-note">{html.escape(summary)}'
         f"在 Jupyter 或 Colab 里运行本页，控件可以取范围内的任意值、任意组合。</p>"
@@ -377,10 +383,11 @@ def widget_bundle(widget):
     return {"text/plain": repr(widget), "application/vnd.jupyter.widget-view+json": view}
 
 
-def explore(fn, *, combine=(), max_frames=60, max_width=720, precompute=None, **controls):
+def explore(fn, *, alt=None, combine=(), max_frames=60, max_width=720, precompute=None, **controls):
     """显示一个交互图：Jupyter 里是 ipywidgets，网页书里是预先算好的控件（同一个输出）。
 
     fn: 按控件取值画图、返回 Figure 的函数，参数名与控件名相同。
+    alt: 网页上图的替代文字，用一句中文说明图里画的是什么（如“神经元输出随输入变化的曲线”）。
     controls: 名字=slider(...) / choice(...) / text(...)，按给出的顺序排列。
     combine: 彼此全组合的控件名（其余控件每次只改一个）；max_frames: 预先算图的个数上限；
     max_width: 网页图的最大宽度（像素，书的正文栏约 720 像素宽）；
@@ -398,7 +405,7 @@ def explore(fn, *, combine=(), max_frames=60, max_width=720, precompute=None, **
     bundle = widget_bundle(live_widget(fn, controls, drawn))
     if precompute:
         frames, images = precompute_frames(fn, controls, keys, max_width, drawn)
-        bundle["text/html"] = static_html(controls, combine, frames, images)
+        bundle["text/html"] = static_html(controls, combine, frames, images, alt)
     else:
         bundle["text/html"] = (
             "<p>（交互控件需要 Jupyter 的内核；网页书里的版本在执行笔记本存输出时预先算好。）</p>"

@@ -121,6 +121,16 @@ def test_bundle_has_the_live_widget_and_a_precomputed_page(monkeypatch):
     assert not re.search(r"(src|href)=\"(https?:)?//", page)
 
 
+def test_the_page_figure_carries_the_given_alt_text(monkeypatch):
+    alt = "直线随斜率 <与> 截距变化"
+    page = shown_bundle(monkeypatch, precompute=True, alt=alt)["text/html"]
+    assert re.findall(r'<img class="lu-explore-figure" alt="([^"]*)"', page) == [
+        "直线随斜率 &lt;与&gt; 截距变化"
+    ]
+    page = shown_bundle(monkeypatch, precompute=True)["text/html"]  # 缺省：仍有一句中文
+    assert f'alt="{ex.DEFAULT_ALT}"' in page
+
+
 def test_each_frame_is_the_figure_fn_draws_for_its_values(monkeypatch):
     data = payload(shown_bundle(monkeypatch, precompute=True)["text/html"])
     names = list(CONTROLS)

@@ -77,6 +77,61 @@ def test_a_solution_spanning_cells_folds_its_text_code_and_outputs(context):
     assert edition.cells[1].outputs == [output] and edition.cells[2].source == "正文"
 
 
+def figure_cell(name="fig-3-1-graph", caption="计算图，见 {eq}`eq-conv-forward`", outputs=1):
+    image = nbformat.v4.new_output("display_data", data={"image/png": "", "text/plain": "<Figure>"})
+    return nbformat.v4.new_code_cell(
+        "plt.show()",
+        metadata={"mystnb": {"figure": {"caption": caption, "name": name}}},
+        outputs=[image] * outputs,
+    )
+
+
+def test_a_captioned_figure_gets_the_book_number_and_its_caption_below(context):
+    md = nbformat.v4.new_markdown_cell
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            md("{numref}`fig-3-1-graph` 里，{numref}`图 %s 的红色箭头 <fig-3-1-graph>`是梯度。"),
+            figure_cell(),
+        ]
+    )
+    edition = je.convert_notebook(notebook, "book/ch3/3-1-feedforward-backprop", context)
+    number = context.figures["fig-3-1-graph"]
+    assert number == "3.1.1"  # 3.1 节的第一张图
+    assert edition.cells[0].source == f"图 {number} 里，图 {number} 的红色箭头是梯度。"
+    caption = edition.cells[2]
+    assert caption.cell_type == "markdown" and caption.id == f"{notebook.cells[1].id}-caption"
+    eq = context.equations["eq-conv-forward"]
+    assert caption.source == f"**图 {number}**　计算图，见 ({eq})"
+
+
+def test_figures_are_numbered_by_the_section_in_the_page_title(context):
+    from book_tools.sphinx_ext.figure_numbers import section_prefix
+
+    assert section_prefix("3.4.1 DCGAN：卷积的生成器") == (3, 4, 1)
+    assert section_prefix("前言") == ()
+    numbers = context.figures
+    assert numbers["fig-3-4-1-samples"] == "3.4.1.1" and numbers["fig-3-4-loop"] == "3.4.1"
+    assert numbers["fig-chapter-dependencies"] == "1"  # 前言的标题不带节号：页内从 1 编起
+    by_page = {}
+    for number in numbers.values():
+        *prefix, index = number.split(".")
+        by_page.setdefault(tuple(prefix), []).append(int(index))
+    assert all(sorted(i) == list(range(1, len(i) + 1)) for i in by_page.values()), by_page
+
+
+@pytest.mark.parametrize(
+    "cell, words",
+    [
+        (figure_cell(name=""), "caption 和 name"),
+        (figure_cell(caption=""), "caption 和 name"),
+        (figure_cell(outputs=2), "只能有一个"),
+    ],
+)
+def test_a_figure_caption_needs_a_name_and_one_output(context, cell, words):
+    with pytest.raises(ValueError, match=words):
+        je.convert_notebook(nbformat.v4.new_notebook(cells=[cell]), None, context)
+
+
 def test_labelled_equation_gets_the_book_number_as_a_tag(context):
     text = "$$\ny = x\n$$ (eq-conv-size)\n"
     assert (

@@ -14,6 +14,8 @@ MyST                        Jupyter 版
 ``{solution-start}``…         同上；到 ``{solution-end}`` 之间的代码单元（参考实验）代码与输出都折叠
 ``$$ … $$ (label)``         ``$$ … \\tag{12} $$``，编号与网页版相同（全书连续编号）
 ``{eq}`label```             “(12)”
+代码单元的 mystnb.figure    其后加一个 Markdown 单元“**图 3.1.2**　图注”，编号与网页版相同
+``{numref}`fig-…```         “图 3.1.2”（按节编号，规则见 ``sphinx_ext/figure_numbers.py``）
 ``{cite:p}`` / ``{cite:t}`` “[作者, 年份]” / “作者 [年份]”，笔记本末尾附上引用到的文献
 ``{doc}`` / ``{ref}``       指向对应笔记本（.ipynb）或网页版页面的链接 / 目标的标题
 ``{term}``                  术语本身
@@ -57,6 +59,7 @@ from book_tools.markers import (
     is_hidden,
 )
 from book_tools.setup_cell import pages_url
+from book_tools.sphinx_ext.figure_numbers import figure_number, section_prefix
 
 EDITION_DIR = "notebooks"  # 提交在仓库里的 Jupyter 版（Colab 按钮打开它）
 MYST_EXTENSIONS = {
@@ -164,6 +167,7 @@ class BookContext:
     """转换时需要的全书信息：公式编号（全书连续，与网页版相同）、每页标题、链接目标、文献。"""
 
     equations: dict = field(default_factory=dict)  # label → 编号
+    figures: dict = field(default_factory=dict)  # 图的 name → 编号文字，如 "3.1.2"
     titles: dict = field(default_factory=dict)  # docname → 标题
     notebooks: set = field(default_factory=set)  # 是笔记本的 docname
     targets: dict = field(default_factory=dict)  # (label)= → 紧随其后的标题
@@ -186,6 +190,7 @@ class BookContext:
             if path.suffix == ".ipynb":
                 context.notebooks.add(docname)
             context.scan(docname, markdown_sources(path))
+            context.scan_figures(docname, figure_names(path))
         bibfiles = config.get("bibtex_bibfiles", [])
         if bibfiles:
             from pybtex.database import parse_file  # sphinxcontrib-bibtex 的依赖
@@ -211,6 +216,61 @@ class BookContext:
                 if token.type == "inline" and in_heading:
                     self.titles.setdefault(docname, token.content)  # 第一个标题即页面标题
                     in_heading = False
+
+    def scan_figures(self, docname, names):
+        """按页编号：页标题的节号 + 页内序号（同 sphinx_ext/figure_numbers.py）。"""
+        prefix = section_prefix(self.titles.get(docname, ""))
+        for index, name in enumerate(names, start=1):
+            if name in self.figures:
+                raise ValueError(f"figure: 图的 name {name!r} 在全书出现了不止一次")
+            self.figures[name] = figure_number(prefix, index)
+
+
+def cell_figure(cell):
+    """代码单元的图注设置 metadata.mystnb.figure（myst-nb 用它把输出包成带编号的图），或 None。
+
+    有图注就必须有 name（{numref} 引用它、编号靠它），且单元只能有一个图的输出：
+    myst-nb 会把每个 display_data 输出都包成同名的图。
+    """
+    figure = cell.get("metadata", {}).get("mystnb", {}).get("figure")
+    if not figure:
+        return None
+    ident = cell.get("id", "?")
+    if not figure.get("caption") or not figure.get("name"):
+        raise ValueError(f"figure: 单元 {ident} 的 mystnb.figure 要同时有 caption 和 name")
+    shown = [o for o in cell.get("outputs", []) if is_displayed(o)]
+    if len(shown) > 1:
+        raise ValueError(f"figure: 单元 {ident} 有 {len(shown)} 个显示输出，带图注的单元只能有一个")
+    return figure
+
+
+def is_displayed(output):
+    """网页上显示的输出：display_data / execute_result；glue 存的值不算（myst-nb 把它们拿走）。"""
+    glued = output.get("metadata", {}).get("scrapbook", {}).get("mime_prefix")
+    return output.get("output_type") in ("display_data", "execute_result") and not glued
+
+
+def figure_names(path):
+    """一个文档里带图注的图的 name，按文档顺序：Markdown 里的 {figure} 指令与代码单元的图注。"""
+    if path.suffix == ".ipynb":
+        notebook = nbformat.read(path, as_version=4)
+        cells = notebook.cells
+    else:
+        cells = [{"cell_type": "markdown", "source": markdown_sources(path)[0]}]
+    names = []
+    for cell in cells:
+        if cell["cell_type"] == "code":
+            figure = cell_figure(cell)
+            names += [figure["name"]] if figure else []
+            continue
+        if cell["cell_type"] != "markdown":
+            continue
+        for token in iter_document_tokens(cell["source"]):
+            if is_directive(token):
+                name, _, options, body = split_directive(token)
+                if name == "figure" and options.get("name") and body.strip():
+                    names.append(options["name"])
+    return names
 
 
 @functools.cache
@@ -272,7 +332,12 @@ def doc_link(content, state):
 def ref_text(content, state):
     match = ROLE_TEXT_AND_TARGET.match(content)
     if match:
-        return match.group(1)
+        text, target = match.group(1), match.group(2)
+        if target in state.context.figures:  # {numref}`%s 的左图 <fig-…>`：%s 是编号
+            return text.replace("%s", state.context.figures[target])
+        return text
+    if content in state.context.figures:
+        return f"图 {state.context.figures[content]}"
     if EXERCISE_LABEL.match(content):
         return exercise_title(content)
     if content in state.context.targets:
@@ -303,6 +368,18 @@ def glue_text(content, state):
     except (ValueError, SyntaxError):
         return value
     return format(number, spec)
+
+
+def figure_caption_cell(cell, state):
+    """带图注的代码单元后面的 Markdown 单元：“**图 3.1.2**　图注”（网页上图注在图下方）。"""
+    figure = cell_figure(cell)
+    if figure is None:
+        return None
+    number = state.context.figures.get(figure["name"])
+    if number is None:
+        raise ValueError(f"figure: 全书的编号里没有 {figure['name']!r}（{state.docname}）")
+    caption = convert_markdown_state(str(figure["caption"]), state).strip()
+    return nbformat.v4.new_markdown_cell(f"**图 {number}**　{caption}", id=f"{cell.id}-caption")
 
 
 def equation_ref(label, state):
@@ -549,8 +626,11 @@ def convert_notebook(notebook, docname=None, context=None, keep_outputs=True):
         for cell, solution in zip(edition.cells, in_solution)
         if cell.cell_type != "markdown" or not SOLUTION_END.search(cell.source)
     ]
-    edition.cells = [cell for cell, _ in kept]
+    edition.cells = []
     for cell, solution in kept:
+        edition.cells.append(cell)
+        if cell.cell_type == "code" and (caption := figure_caption_cell(cell, state)):
+            edition.cells.append(caption)
         if cell.cell_type == "markdown":
             cell.source = convert_markdown_cell(cell.source, state)
             continue
