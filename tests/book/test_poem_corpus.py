@@ -11,7 +11,8 @@ def test_shipped_poem_corpus_matches_its_source():
     root = make_poem_corpus.source_root()
     regenerated = make_poem_corpus.render(root)
     assert make_poem_corpus.shipped_text() == regenerated, (
-        "src/lesson_utils/corpora/tang_wuyan.tsv.gz 与来源不一致：运行 python -m book_tools.make_poem_corpus"
+        "src/lesson_utils/corpora/tang_wuyan.tsv.gz 与来源不一致："
+        "运行 python -m book_tools.make_poem_corpus"
     )
 
 

@@ -1,6 +1,6 @@
 """3.3.1 节的语料：《全唐诗》里的五言绝句与五言律诗，简体，去重，按诗分成训练/验证/测试。
 
-    .venv/bin/python -m book_tools.make_poem_corpus            # 重新生成 src/lesson_utils/corpora/tang_wuyan.tsv.gz
+    .venv/bin/python -m book_tools.make_poem_corpus            # 重新生成 corpora/tang_wuyan.tsv.gz
     .venv/bin/python -m book_tools.make_poem_corpus --check    # 只核对随包的文件与重新生成的一致
 
 来源：npm 上的 chinese-poetry 包（package.json 锁定版本；MIT 许可；诗作本身是公有领域），
@@ -8,6 +8,7 @@ node_modules/chinese-poetry/dist/quantangshi/poet.tang.*.json，繁体。步骤�
 
 1. 每首诗的正文是各段拼接；只留“五字，五字。”反复 2 次（绝句）或 4 次（律诗）的诗，
    每个字都是 CJK 统一汉字（带“□”缺字、“（一作…）”异文注或其他标点的诗被去掉）。
+   标题与作者名里扩展 B 区等罕用字（码位超过 U+FFFF）记作 □：随包的字体与 PDF 的字体都没有这些字。
 2. 用 OpenCC 的 t2s 配置转成简体（作者、标题、正文都转）。
 3. 按简体正文去重：同一首诗在全唐诗里常常归在两位作者名下，只留文件顺序里的第一次。
 4. 按正文的 SHA-256 分组：前 8 个十六进制数字对 100 取余，< 80 为 train，< 90 为 val，其余为 test。
@@ -63,6 +64,12 @@ def split_of(text):
     return next(name for name, bound in SPLIT_BOUNDS if bucket < bound)
 
 
+def rare_as_box(text):
+    """码位超过 U+FFFF 的字（扩展 B 区等）记作 □：随包的字体与 PDF 的字体都没有它们。
+    只用于标题与作者名，正文里没有这样的字（form_of 只收 U+4E00–U+9FFF）。"""
+    return "".join("□" if ord(ch) > 0xFFFF else ch for ch in text)
+
+
 def derive_rows(root):
     """[(组, 体裁, 作者, 标题, 正文)]，按全唐诗的顺序。"""
     import opencc
@@ -78,6 +85,7 @@ def derive_rows(root):
             seen.add(text)
             author = to_simplified(poem.get("author") or "佚名").replace("\t", " ")
             title = to_simplified(poem.get("title") or "无题").replace("\t", " ")
+            author, title = rare_as_box(author), rare_as_box(title)
             rows.append((split_of(text), form, author, title, text))
     return rows
 
@@ -85,10 +93,12 @@ def derive_rows(root):
 def header(root):
     version = json.loads((root / "package.json").read_text(encoding="utf-8"))["version"]
     return [
-        "# 《全唐诗》中的五言绝句与五言律诗（简体），每行一首：组<TAB>体裁<TAB>作者<TAB>标题<TAB>正文。",
+        "# 《全唐诗》中的五言绝句与五言律诗（简体）。",
+        "# 每行一首：组<TAB>体裁<TAB>作者<TAB>标题<TAB>正文。",
         "# 诗作均为公有领域（public domain）。文本取自 npm 包 chinese-poetry "
         f"{version}（https://github.com/chinese-poetry/chinese-poetry，MIT 许可）的 quantangshi，",
-        "# 用 OpenCC（t2s）转为简体、按正文去重、按正文的 SHA-256 分为 train/val/test（80/10/10）。",
+        "# 用 OpenCC（t2s）转为简体、按正文去重，",
+        "# 按正文的 SHA-256 分为 train/val/test（80/10/10）。",
         "# 由 book_tools.make_poem_corpus 生成，勿手改。",
     ]
 
@@ -99,7 +109,10 @@ def render(root):
 
 
 def write(text, path=OUT):
-    with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as handle:
+    with (
+        open(path, "wb") as raw,
+        gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as handle,
+    ):
         handle.write(text.encode("utf-8"))
 
 
@@ -115,12 +128,16 @@ def main(argv=None):
     text = render(source_root())
     if args.check:
         if shipped_text() != text:
-            print(f"{OUT} 与重新生成的不一致：运行 python -m book_tools.make_poem_corpus", file=sys.stderr)
+            print(
+                f"{OUT} 与重新生成的不一致：运行 python -m book_tools.make_poem_corpus",
+                file=sys.stderr,
+            )
             return 1
         print(f"{OUT.name} 与来源一致")
         return 0
     write(text)
-    print(f"写出 {OUT}（{OUT.stat().st_size / 1e6:.2f} MB，{text.count(chr(10)) - len(header(source_root()))} 首）")
+    poems = text.count("\n") - len(header(source_root()))
+    print(f"写出 {OUT}（{OUT.stat().st_size / 1e6:.2f} MB，{poems} 首）")
     return 0
 
 
