@@ -263,10 +263,6 @@ def css_id(ident):
     return re.sub(r"([^\w-])", r"\\\1", ident)
 
 
-# 2.1 的控件标签是符号 w₁、w₂、b（笔记本里 explore(...) 的参数），读屏软件念不出它们指什么；
-# 应改成“权重 w₁”这样的中文标签（改笔记本并重新执行）。在那之前这一页的中文名称检查记为 xfail，
-# 其余检查照常；改好后测试会要求删掉这一项。
-SYMBOL_LABELS_PENDING = {"book/ch2/2-1-neural-networks.html"}
 WIDGET_PAGES = [
     "book/ch2/2-1-neural-networks.html",
     "book/ch3/3-1-feedforward-backprop.html",
@@ -317,9 +313,6 @@ def test_widget_controls_announce_role_chinese_name_and_value(browser, site, wid
         assert moved == now_shown, f"{selector}：拨动后读出的值 {moved!r}，显示的是 {now_shown!r}"
     page.close()
     assert not problems, problems
-    if widget_page in SYMBOL_LABELS_PENDING:
-        assert not_chinese, "这一页的控件名称已是中文：从 SYMBOL_LABELS_PENDING 里删掉它"
-        pytest.xfail(f"控件名称还不是中文：{not_chinese}")
     assert not not_chinese, f"控件的名称不是中文：{not_chinese}"
 
 
