@@ -39,8 +39,11 @@ $(ENV_STAMP): requirements.txt constraints.txt pyproject.toml tools/pyproject.to
 
 # 书自己提供 MathJax、RequireJS 与 ipywidgets 的 JS，读者打开网页不需要任何 CDN。
 # 放在 html_extra_path（_vendor）而不是 html_static_path：JB1 会把 _static 里的每个 .js 塞进每一页。
+# npm ci 也装上 axe-core（devDependency）：它留在 node_modules/axe-core，只由无障碍测试
+# （tests/book/test_accessibility.py）注入页面，不复制进网页书。
 $(VENDOR_STAMP): package.json package-lock.json tools/widgets-setup.js
 	npm ci --no-audit --no-fund --loglevel=error
+	test -f node_modules/axe-core/axe.min.js
 	rm -rf _vendor && mkdir -p _vendor/_static/vendor
 	cp -r node_modules/mathjax/es5 _vendor/_static/vendor/mathjax
 	cp -r node_modules/@jupyter-widgets/html-manager/dist _vendor/_static/vendor/html-manager

@@ -6,24 +6,10 @@
 到 _build/browser/ 供人查看。
 """
 
-import functools
-import http.server
 import re
-import threading
-from pathlib import Path
 
 import pytest
-from conftest import ROOT
-
-HTML = ROOT / "_build" / "html"
-SHOTS = ROOT / "_build" / "browser"
-CHROMIUM = "/usr/bin/chromium"
-
-
-def built_pages():
-    if not (HTML / "index.html").exists():
-        pytest.fail("没有找到 _build/html：先运行 make book（make test 会自动先构建）")
-    return sorted(p.relative_to(HTML).as_posix() for p in (HTML / "book").rglob("*.html"))
+from browser_support import HTML, SHOTS, built_pages, launch_chromium, open_page, serve_book
 
 
 def test_no_page_references_an_external_script_or_stylesheet():
@@ -38,55 +24,14 @@ def test_no_page_references_an_external_script_or_stylesheet():
 
 @pytest.fixture(scope="module")
 def site():
-    class QuietHandler(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    handler = functools.partial(QuietHandler, directory=str(HTML))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with serve_book() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"没有找到 {CHROMIUM}：安装 Debian 的 chromium 包（.ci/run 会安装）")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )  # fmt: skip
-        yield browser
-        browser.close()
-
-
-def open_page(browser, url):
-    """打开一页，拦截一切非本机请求；返回 (page, 问题列表)。"""
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    problems = []
-
-    def route(request_route):
-        if request_route.request.url.startswith("http://127.0.0.1"):
-            request_route.continue_()
-        else:
-            problems.append(f"访问外部地址 {request_route.request.url}")
-            request_route.abort()
-
-    page.route("**/*", route)
-    page.on("console", lambda m: m.type == "error" and problems.append(f"控制台错误：{m.text}"))
-    page.on("pageerror", lambda e: problems.append(f"脚本异常：{e}"))
-    page.on(
-        "response",
-        lambda r: r.status >= 400 and problems.append(f"请求失败 {r.status}：{r.url}"),
-    )
-    page.goto(url, wait_until="networkidle")
-    return page, problems
+    with launch_chromium() as chromium:
+        yield chromium
 
 
 MATH_MARKERS = ("\\(", "\\[", "$$", 'class="math')

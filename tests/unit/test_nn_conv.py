@@ -374,10 +374,10 @@ def test_train_cnn_is_deterministic_and_learns():
     images = rng.normal(size=(64, 8, 8)) * 0.3
     images[np.arange(64), y % 8, :] += 2.0  # 类别决定哪一行亮：可学
     x = cnn_input(images, images.mean(), images.std())
-    params, history = train_cnn(x, y, seed=3, epochs=5, channels=(4, 4), x_test=x, y_test=y)
+    params, history = train_cnn(x, y, seed=3, epochs=5, channels=(4, 4), x_val=x, y_val=y)
     again, _ = train_cnn(x, y, seed=3, epochs=5, channels=(4, 4))
     for p, q in zip(params, again):
         np.testing.assert_array_equal(p, q)
-    assert set(history) == {"initial_params", "batches", "loss", "test_acc"}
-    assert len(history["loss"]) == len(history["test_acc"]) == 5
+    assert set(history) == {"initial_params", "batches", "loss", "val_acc"}
+    assert len(history["loss"]) == len(history["val_acc"]) == 5
     assert history["loss"][-1] < history["loss"][0]

@@ -73,13 +73,13 @@ def cnn_accuracy(params, x, y):
 
 def train_cnn(
     x_train, y_train, seed, epochs=15, lr=0.1, batch_size=32, channels=(16, 32),
-    x_test=None, y_test=None,
+    x_val=None, y_val=None,
 ):  # fmt: skip
     """小批量 SGD 训练：np.random.default_rng(seed) 先抽初始权重，再每轮打乱一次批次顺序。
 
     x_train: (N, 1, 8, 8)（用 cnn_input 标准化），y_train: (N,) 的类别。
     返回 (params, history)：history 有初始权重 "initial_params"、每个小批量的下标 "batches"、
-    每轮的平均训练损失 "loss"；给了 x_test、y_test 时还有每轮的测试准确率 "test_acc"。
+    每轮的平均训练损失 "loss"；给了验证集 x_val、y_val 时还有每轮的验证准确率 "val_acc"。
     """
     rng = np.random.default_rng(seed)
     params = init_cnn(rng, channels)
@@ -88,8 +88,8 @@ def train_cnn(
         "batches": [],
         "loss": [],
     }
-    if x_test is not None:
-        history["test_acc"] = []
+    if x_val is not None:
+        history["val_acc"] = []
     for _ in range(epochs):
         order = rng.permutation(len(x_train))
         losses = []
@@ -102,6 +102,6 @@ def train_cnn(
                 p -= lr * g  # 就地更新
             losses.append(loss)
         history["loss"].append(float(np.mean(losses)))
-        if x_test is not None:
-            history["test_acc"].append(cnn_accuracy(params, x_test, y_test))
+        if x_val is not None:
+            history["val_acc"].append(cnn_accuracy(params, x_val, y_val))
     return params, history
