@@ -53,7 +53,7 @@ $(VENDOR_STAMP): package.json package-lock.json tools/widgets-setup.js
 
 # 随书提供的 wheel（网页版 wheels/ 下可下载，笔记本的设置单元也从这里安装）：GitHub 连不上时的安装途径。
 WHEEL_STAMP := _build/dist/.installed
-WHEEL_INPUTS := $(shell find src/lesson_utils -name '*.py' -o -name '*.otf' -o -name '*.tsv' -o -name 'OFL.txt' \
+WHEEL_INPUTS := $(shell find src/lesson_utils -name '*.py' -o -name '*.otf' -o -name '*.tsv.gz' -o -name 'OFL.txt' \
     -o -path '*/static/*.js' -o -path '*/static/*.css')
 $(WHEEL_STAMP): $(ENV_STAMP) pyproject.toml README.md LICENSE $(WHEEL_INPUTS)
 	rm -rf _build/dist && mkdir -p _build/dist/wheels

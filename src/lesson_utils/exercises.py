@@ -149,6 +149,34 @@ def check_embedding(forward, backward):
     yield "dE", backward(dout, cache), E_t.grad
 
 
+def check_mlp_direct(loss_and_grads):
+    """带直连的 MLP 语言模型（Bengio 等，2003）：损失与六个参数的梯度，与 torch 的自动求导对照。"""
+    rng = np.random.default_rng(9)
+    V, k, D, H, N = 9, 3, 4, 5, 8
+    params = {
+        "C": rng.normal(size=(V, D)),
+        "W1": rng.normal(size=(H, k * D)) / 2,
+        "b1": rng.normal(size=H),
+        "W2": rng.normal(size=(V, H)) / 2,
+        "b2": rng.normal(size=V),
+        "Wd": rng.normal(size=(V, k * D)) / 2,
+    }
+    X = rng.integers(0, V, size=(N, k))
+    X[0] = [2, 2, 5]  # 同一个字在一个窗口里出现两次
+    y = rng.integers(0, V, size=N)
+    leaves = dict(zip(params, torch_leaves("cpu", *params.values())))
+    e = F.embedding(torch.tensor(X), leaves["C"]).reshape(N, -1)
+    h = torch.tanh(F.linear(e, leaves["W1"], leaves["b1"]))
+    logits = F.linear(h, leaves["W2"], leaves["b2"]) + e @ leaves["Wd"].T
+    loss_t = F.cross_entropy(logits, torch.tensor(y))
+    loss_t.backward()
+    loss, grads = loss_and_grads({name: p.copy() for name, p in params.items()}, X.copy(), y.copy())
+    grads = grads if isinstance(grads, dict) else {}  # 不是字典时各项报告“没有给出这一项”
+    yield "损失", np.asarray(loss), loss_t
+    for name in params:
+        yield f"d{name}", grads.get(name), leaves[name].grad
+
+
 # ---------------------------------------------------------------- 3.4
 def check_smoothed_discriminator(loss_and_grads):
     rng = np.random.default_rng(7)
@@ -195,6 +223,12 @@ EXERCISES = {
     ),
     "3.3-4": Exercise(
         "嵌入层", ("embedding_forward", "embedding_backward"), check_embedding, ("out", "dE")
+    ),
+    "3.3-7": Exercise(
+        "带直连的 MLP 语言模型",
+        ("mlp_direct_loss_and_grads",),
+        check_mlp_direct,
+        ("损失", "dC", "dW1", "db1", "dW2", "db2", "dWd"),
     ),
     "3.4-3": Exercise(
         "单边标签平滑的判别器损失",

@@ -76,3 +76,22 @@ def test_validation_set_standardized_with_training_statistics():
 def test_bad_split_sizes_name_the_argument(sizes, name):
     with pytest.raises(ValueError, match=name):
         load_digits_split(**sizes)
+
+
+def test_poem_corpus_is_split_by_poem_into_regulated_five_character_poems():
+    import re
+
+    from lesson_utils.data import load_poem_corpus
+
+    corpus = load_poem_corpus()
+    sizes = {split: len(poems) for split, poems in corpus.items()}
+    assert sum(sizes.values()) == 17521
+    assert 0.78 < sizes["train"] / 17521 < 0.82 and sizes["val"] > 1500 and sizes["test"] > 1500
+    texts = [p.text for poems in corpus.values() for p in poems]
+    assert len(set(texts)) == len(texts)  # 去过重：同一首诗不会同时在训练集和测试集里
+    couplet = "[\u4e00-\u9fff]{5}，[\u4e00-\u9fff]{5}。"
+    forms = {"五言绝句": 2, "五言律诗": 4}
+    for poem in corpus["test"] + corpus["val"][:200]:
+        assert re.fullmatch(f"(?:{couplet}){{{forms[poem.form]}}}", poem.text), poem
+    # 简体：繁体里常见的字不出现
+    assert not set("們國風雲東書") & set("".join(texts))

@@ -15,20 +15,20 @@ from lesson_utils.exercises import EXERCISES, LAYER_EXERCISES, check
 
 BOOK_EXERCISES = [e for e in EXERCISES if e not in LAYER_EXERCISES]  # 各层的作业另有测试
 
-NOTEBOOKS = {
-    "3.1": "book/ch3/3-1-feedforward-backprop.ipynb",
-    "3.2": "book/ch3/3-2-cnn.ipynb",
-    "3.3": "book/ch3/3-3-rnn.ipynb",
-    "3.4": "book/ch3/3-4-gan.ipynb",
+NOTEBOOKS = {  # 一节的练习可以分在几页上（3.3 与 3.3.1）
+    "3.1": ["book/ch3/3-1-feedforward-backprop.ipynb"],
+    "3.2": ["book/ch3/3-2-cnn.ipynb"],
+    "3.3": ["book/ch3/3-3-rnn.ipynb", "book/ch3/3-3-language-model.ipynb"],
+    "3.4": ["book/ch3/3-4-gan.ipynb"],
 }
 
 
 def solution_namespace(section):
     """执行一节笔记本里所有含参考解的单元（以及 3.4 需要的 MLP 工具），返回命名空间。"""
-    notebook = nbformat.read(ROOT / NOTEBOOKS[section], as_version=4)
+    cells = [c for p in NOTEBOOKS[section] for c in nbformat.read(ROOT / p, as_version=4).cells]
     namespace = {"np": np}
     namespace.update({name: getattr(nn, name) for name in nn.__all__})
-    for cell in notebook.cells:
+    for cell in cells:
         if cell.cell_type != "code":
             continue
         defines_helper = re.search(r"^def (init_mlp|mlp_forward|mlp_backward)\(", cell.source, re.M)
@@ -49,7 +49,7 @@ def test_reference_solution_passes(exercise_id, capsys):
 
 
 def test_every_code_exercise_in_the_book_has_a_checker():
-    for path in NOTEBOOKS.values():
+    for path in [p for pages in NOTEBOOKS.values() for p in pages]:
         notebook = nbformat.read(ROOT / path, as_version=4)
         calls = {m for c in notebook.cells for m in re.findall(r'check\("([\d.]+-\d+)"', c.source)}
         solutions = sum("### BEGIN SOLUTION" in c.source for c in notebook.cells)
@@ -90,6 +90,7 @@ def wrong_answers():
     gap_forward, gap_backward = reference("3.2-4")
     step_forward, step_backward = reference("3.3-3")
     embed_forward, embed_backward = reference("3.3-4")
+    (mlp_direct,) = reference("3.3-7")
     (smoothed,) = reference("3.4-3")
     (push,) = reference("3.4-4")
     ns = solution_namespace("3.4")
@@ -148,6 +149,16 @@ def wrong_answers():
         counts = np.bincount(ids.ravel(), minlength=shape[0])[:, None]
         return dE / np.maximum(counts, 1)
 
+    def mlp_direct_one_path(params, X, y):  # de 只算了经过隐藏层的那一条路
+        no_direct = {**params, "Wd": np.zeros_like(params["Wd"])}
+        loss, grads = mlp_direct(no_direct, X, y)
+        true_loss, true_grads = mlp_direct(params, X, y)
+        return true_loss, {**true_grads, "C": grads["C"]}
+
+    def mlp_direct_bias_twice(params, X, y):  # 两条路各加了一次偏置的梯度
+        loss, grads = mlp_direct(params, X, y)
+        return loss, {**grads, "b2": 2 * grads["b2"]}
+
     def smoothed_both_sides(D, G, x_real, z, real_label=0.9):  # 假样本也平滑成 0.1
         x_fake, _ = ns["mlp_forward"](G, z)
         lr, cr = ns["mlp_forward"](D, x_real)
@@ -191,6 +202,7 @@ def wrong_answers():
             ((embed_forward, embed_backward_fancy_index), "dE"),
             ((embed_forward, embed_backward_mean), "dE"),
         ],
+        "3.3-7": [((mlp_direct_one_path,), "dC"), ((mlp_direct_bias_twice,), "db2")],
         "3.4-3": [((smoothed_both_sides,), "损失"), ((smoothed_real_only,), "损失")],
         "3.4-4": [((push_with_mean,), "推动方向"), ((push_wrong_sign,), "推动方向")],
     }

@@ -12,7 +12,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lesson_utils.compare import to_torch
-from lesson_utils.data import load_tang_poems
 from lesson_utils.gradcheck import gradient_check
 from lesson_utils.nn import (
     Adam,
@@ -256,16 +255,3 @@ def test_adam_matches_torch_over_many_steps():
         optimizer_t.step()
     for k in params:
         assert_agrees(k, params[k], tensors[k])
-
-
-def test_poem_corpus_is_complete_and_five_characters_per_line():
-    poems = load_tang_poems()
-    assert len(poems) == 109
-    assert {p.form for p in poems} == {"五言绝句", "五言律诗"}
-    for poem in poems:
-        lines = [
-            line for line in poem.text.replace("？", "。").replace("！", "。").split("。") if line
-        ]
-        clauses = [c for line in lines for c in line.split("，")]
-        assert all(len(c) == 5 for c in clauses), poem
-        assert len(clauses) == (4 if poem.form == "五言绝句" else 8), poem

@@ -159,7 +159,7 @@ def test_the_readers_wheel_holds_only_the_runtime_package(tmp_path):
     assert code == expected
     data = packaged - code
     assert data and all(n.removeprefix("lesson_utils/").startswith(DATA_FILES) for n in data), data
-    assert {n.rsplit(".", 1)[-1] for n in data} == {"otf", "txt", "tsv", "js", "css"}
+    assert {n.rsplit(".", 1)[-1] for n in data} == {"otf", "txt", "gz", "js", "css"}
 
 
 def test_every_sphinx_extension_comes_from_the_installed_tools_package():

@@ -2,6 +2,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import gzip  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import matplotlib.pyplot as plt  # noqa: E402
@@ -45,7 +46,9 @@ def gb2312_hanzi():
 
 def corpus_characters():
     corpora = Path(lesson_utils.__file__).parent / "corpora"
-    texts = [path.read_text(encoding="utf-8") for path in sorted(corpora.glob("*.tsv"))]
+    texts = [
+        gzip.open(path, "rt", encoding="utf-8").read() for path in sorted(corpora.glob("*.tsv.gz"))
+    ]
     assert texts, "没有找到随包的语料"
     return {char for text in texts for char in text if not char.isspace()}
 

@@ -4,7 +4,8 @@ Source: the Simplified-Chinese face of Debian's ``fonts-noto-cjk`` (Noto Sans CJ
 SIL Open Font License 1.1).  A .ttc holds several faces and matplotlib only ever reads the first
 (the Japanese one), so we pull the SC face out by name and keep the characters a Chinese textbook
 needs: all 6763 GB 2312 hanzi, every character of the bundled corpora (src/lesson_utils/corpora/:
-the Tang poems use rarer characters such as 鄜 and 翃 that are outside GB 2312), ASCII/Latin-1,
+the Tang poems (tang_wuyan.tsv.gz) use rarer characters such as 鄜 and 翃 that are outside
+GB 2312), ASCII/Latin-1,
 Greek, general and CJK punctuation, full-width forms, arrows and common math operators.
 tests/unit/test_plotting.py checks both sets against the committed font.
 
@@ -12,6 +13,7 @@ tests/unit/test_plotting.py checks both sets against the committed font.
     python -m book_tools.make_cjk_font_subset
 """
 
+import gzip
 from pathlib import Path
 
 from fontTools import subset
@@ -40,9 +42,9 @@ def gb2312_hanzi():
 def corpus_characters():
     """Every non-whitespace character of the text corpora shipped with the package."""
     chars = set()
-    for path in sorted((PACKAGE / "corpora").glob("*")):
-        if path.suffix in (".tsv", ".txt"):
-            chars.update(c for c in path.read_text(encoding="utf-8") if not c.isspace())
+    for path in sorted((PACKAGE / "corpora").glob("*.tsv.gz")):
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            chars.update(c for c in handle.read() if not c.isspace())
     return chars
 
 
