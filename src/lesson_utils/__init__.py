@@ -10,8 +10,14 @@
 - ``lesson_utils.claims``：``claim(…)`` 断言正文的结论；``experiment_seeds`` 与种子平移
 - ``lesson_utils.plotting``、``lesson_utils.explore``：全书的绘图风格与中文字体；交互图
 - ``lesson_utils.data``：随包的数据（手写数字、唐诗）
+- ``lesson_utils.runtime``：导入本包即生效的两处调整（复用已释放的内存、NumPy 的 BLAS 只开
+  1 个线程），只改快慢、不改结果
 
 书的构建、出版与教学工具在仓库里的另一个包 ``book_tools``（不随本包分发），见 ARCHITECTURE.md。
 """
 
+from lesson_utils import runtime
+
 __version__ = "0.1.0"
+
+runtime.configure()

@@ -8,10 +8,13 @@
 取各自的中位数再相除，这样机器忽快忽慢时两边受到的影响相同。
 比值 = NumPy 耗时 / PyTorch 耗时，越小越好。
 峰值内存是 NumPy 一侧在一次前向+反向里新分配的最大字节数（tracemalloc 统计，NumPy 会向它报告）。
+计时期间 NumPy 的 BLAS 与 PyTorch 用同样多的线程（``same_threads``）：lesson_utils 平时只给
+NumPy 的 BLAS 1 个线程（见 lesson_utils.runtime），线程数不同的比值不是同等条件下的比较。
 这不是单元测试：机器繁忙时数字会变，只比较同一次运行里的比值。
 """
 
 import argparse
+import contextlib
 import json
 import platform
 import sys
@@ -22,6 +25,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import torch
 import torch.nn.functional as F
+from threadpoolctl import threadpool_limits
 
 from lesson_utils import nn
 from lesson_utils.compare import display_width, pad, to_torch
@@ -246,6 +250,13 @@ def selected(name, only):
     return any(part in name for part in ((only,) if isinstance(only, str) else only))
 
 
+@contextlib.contextmanager
+def same_threads():
+    """在这段代码里让 NumPy 的 BLAS 与 PyTorch 用同样多的线程（torch.get_num_threads() 个）。"""
+    with threadpool_limits(limits=torch.get_num_threads(), user_api="blas"):
+        yield
+
+
 def run(quick=False, repeats=None, seed=0, only=None, rounds=3):
     """运行基准，返回 BenchRow 列表。only：只跑名称里含这些字符串的行（如 "LSTM"），None 为全部。
 
@@ -257,6 +268,12 @@ def run(quick=False, repeats=None, seed=0, only=None, rounds=3):
     pause = 0.0 if quick else 0.2
     rows, naive = cases(quick)
     rows = [row for row in rows if selected(row[0], only)]
+    with same_threads():
+        return timed_rows(rows, naive, quick, repeats, seed, only, rounds, pause)
+
+
+def timed_rows(rows, naive, quick, repeats, seed, only, rounds, pause):
+    """run 的计时部分（两边线程数已经相同）。"""
     results = []
     for device in available_devices():
         synchronize = torch.cuda.synchronize if device.type == "cuda" else None

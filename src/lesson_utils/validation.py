@@ -41,34 +41,38 @@ def check_shapes(func, **arrays):
         dims = check_shapes("linear_forward", x=(x, ("N", "D")), W=(W, ("H", "D")), b=(b, ("H",)))
 
     所有数组的 dtype 必须一致（float32 与 float64 混用会被 NumPy 悄悄提升为 float64）。
+    每一层的每次调用都要经过这里（GAN 一页就有近百万次），所以写得尽量省：出错时才拼字符串。
     """
     dims = {}  # 符号 -> (取值, 给出它的参数名, 该参数的形状)
     dtypes = {}
     for name, (x, pattern) in arrays.items():
         check_float_array(func, name, x)
         dtypes[name] = x.dtype
-        pattern = tuple(pattern)
-        if x.ndim != len(pattern):
+        shape = x.shape
+        if len(shape) != len(pattern):
+            pattern = tuple(pattern)
             raise ValueError(
                 f"{func}: 参数 {name} 应为 {len(pattern)} 维数组，形状 {pattern_text(pattern)}，"
-                f"实际形状为 {x.shape}（{x.ndim} 维）"
+                f"实际形状为 {shape}（{x.ndim} 维）"
             )
-        for axis, (symbol, size) in enumerate(zip(pattern, x.shape)):
-            if isinstance(symbol, int):
-                if size != symbol:
+        for axis, symbol in enumerate(pattern):
+            size = shape[axis]
+            if isinstance(symbol, str):
+                known = dims.get(symbol)
+                if known is None:
+                    dims[symbol] = (size, name, shape)
+                elif known[0] != size:
+                    value, other, other_shape = known
                     raise ValueError(
-                        f"{func}: 参数 {name} 的形状应为 {pattern_text(pattern)}，实际为 {x.shape}"
-                        f"（第 {axis} 维应为 {symbol}）"
+                        f"{func}: 维度 {symbol} 不一致：{other} 的形状 {other_shape} 给出 "
+                        f"{symbol}={value}，而 {name} 的形状 {shape} 给出 {symbol}={size}"
+                        f"（{name} 应为 {pattern_text(tuple(pattern))}）"
                     )
-            elif symbol in dims and dims[symbol][0] != size:
-                value, other, other_shape = dims[symbol]
+            elif size != symbol:
                 raise ValueError(
-                    f"{func}: 维度 {symbol} 不一致：{other} 的形状 {other_shape} 给出 "
-                    f"{symbol}={value}，而 {name} 的形状 {x.shape} 给出 {symbol}={size}"
-                    f"（{name} 应为 {pattern_text(pattern)}）"
+                    f"{func}: 参数 {name} 的形状应为 {pattern_text(tuple(pattern))}，实际为 {shape}"
+                    f"（第 {axis} 维应为 {symbol}）"
                 )
-            else:
-                dims[symbol] = (size, name, x.shape)
     if len(set(dtypes.values())) > 1:
         listing = "，".join(f"{n}: {d}" for n, d in dtypes.items())
         raise ValueError(f"{func}: 各数组的 dtype 应一致，实际为 {listing}")

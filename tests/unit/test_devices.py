@@ -2,9 +2,11 @@ import random
 import subprocess
 import sys
 
+import nbformat
 import numpy as np
 import pytest
 import torch
+from conftest import ROOT
 
 from lesson_utils.devices import available_devices, get_device, seed_everything
 
@@ -30,6 +32,37 @@ def test_seed_everything_makes_all_sources_repeat():
         return rng.normal(), np.random.rand(), random.random(), torch.rand(1).item()
 
     assert draw() == draw()
+
+
+def test_pages_without_pytorch_do_not_import_it():
+    """不用 PyTorch 的页面导入的模块都不会顺带导入 torch（省下约 2 秒）。"""
+    code = (
+        "import sys\n"
+        "import lesson_utils.claims, lesson_utils.data, lesson_utils.devices\n"
+        "import lesson_utils.explore, lesson_utils.nn, lesson_utils.plotting\n"
+        "lesson_utils.devices.seed_everything(0)\n"
+        "print('torch' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
+
+
+def test_every_page_that_uses_torch_imports_it_before_seeding():
+    """seed_everything 只给已导入的 torch 设种子，所以用 torch 的页面必须先导入它。"""
+    late = []
+    for path in sorted((ROOT / "book").rglob("*.ipynb")):
+        code = "\n".join(
+            cell.source
+            for cell in nbformat.read(path, as_version=4).cells
+            if cell.cell_type == "code"
+        )
+        uses_torch = "torch." in code
+        seeded_at = code.find("seed_everything(")
+        if uses_torch and seeded_at >= 0 and not 0 <= code.find("import torch") < seeded_at:
+            late.append(path.name)
+    assert not late, f"这些页面用 torch，却在 import torch 之前调用了 seed_everything：{late}"
 
 
 def test_bad_seed():
