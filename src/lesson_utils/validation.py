@@ -59,15 +59,14 @@ def check_shapes(func, **arrays):
             size = shape[axis]
             if isinstance(symbol, str):
                 known = dims.get(symbol)
-                if known is None:
-                    dims[symbol] = (size, name, shape)
-                elif known[0] != size:
+                if known is not None and known[0] != size:
                     value, other, other_shape = known
                     raise ValueError(
                         f"{func}: 维度 {symbol} 不一致：{other} 的形状 {other_shape} 给出 "
                         f"{symbol}={value}，而 {name} 的形状 {shape} 给出 {symbol}={size}"
                         f"（{name} 应为 {pattern_text(tuple(pattern))}）"
                     )
+                dims[symbol] = (size, name, shape)  # 报错时指出最近给出这个维度的参数
             elif size != symbol:
                 raise ValueError(
                     f"{func}: 参数 {name} 的形状应为 {pattern_text(tuple(pattern))}，实际为 {shape}"

@@ -46,3 +46,17 @@ def test_check_labels():
         check_labels("f", "y", np.array([0, 3, 1]), 3, 3)
     with pytest.raises(ValueError, match="取值"):
         check_labels("f", "y", np.array([-1, 0, 1]), 3, 3)
+
+
+def test_conflicting_dimension_names_the_latest_array_that_gave_it():
+    """维度不一致时，报错指出最近一个给出这个维度的参数（书页里存着这样的报错信息）。"""
+    with pytest.raises(ValueError) as caught:
+        check_shapes(
+            "f",
+            a=(np.ones((3, 6)), ("N", "H")),
+            b=(np.ones((24, 6)), (24, "H")),
+            c=(np.ones((3, 2)), ("N", "H")),
+        )
+    assert str(caught.value) == (
+        "f: 维度 H 不一致：b 的形状 (24, 6) 给出 H=6，而 c 的形状 (3, 2) 给出 H=2（c 应为 (N, H)）"
+    )
