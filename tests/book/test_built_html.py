@@ -154,3 +154,12 @@ def test_figure_numbers_match_the_jupyter_edition(context):
                 in_html[image["figure"]] = image["number"]
     assert in_html, "网页版里没有带编号的图"
     assert in_html == context.figures
+
+
+def test_running_appendix_shows_the_real_wheel_install_command():
+    """MyST 不在代码里做替换：安装命令用 {{ wheel_install }} 整体替换，页面上不能留下 {{ … }}。"""
+    page = (HTML / "book" / "appendix" / "running.html").read_text(encoding="utf-8")
+    text = re.sub(r"<[^>]+>", "", page)
+    assert "{{" not in text and "wheel_name" not in text and "wheel_install" not in text
+    wheel = re.search(r"pip install (\S+\.whl)", text)
+    assert wheel and wheel.group(1).startswith("dl_principles_book-"), wheel

@@ -7,6 +7,7 @@ Jupyter 版由 book_tools.jupyter_edition 生成。
 - 下载按钮链接的是 _build/html/_sources/…ipynb：构建结束时用保留输出的 Jupyter 版覆盖它，
   读者下载后不运行也能看到结果。
 - 页面里可以用 ``{{ wheel_name }}`` 写出随书提供的 wheel 的文件名（版本取自 pyproject.toml），
+  ``{{ wheel_install }}`` 写出安装它的命令（行内代码；``{{ }}`` 写在代码里不会被替换），
   ``{{ wheel_link }}`` 是它的下载链接（只在 book/appendix/ 下的页面里有效）。
 """
 
@@ -21,6 +22,8 @@ def add_substitutions(app, config):
     substitutions = dict(config.myst_substitutions or {})
     wheel = setup_cell.wheel_name(app.confdir)
     substitutions["wheel_name"] = wheel
+    # 代码栏与行内代码里不做替换，所以安装命令整个作为替换值（值按 Markdown 解析）
+    substitutions["wheel_install"] = f"`pip install {wheel}`"
     # 相对于 book/appendix/ 下的页面；wheels/ 在网页版根目录（html_extra_path）
     substitutions["wheel_link"] = (
         f'<a href="../../wheels/{wheel}" download><code>{wheel}</code></a>'
