@@ -269,10 +269,10 @@ def run(quick=False, repeats=None, seed=0, only=None, rounds=3):
     rows, naive = cases(quick)
     rows = [row for row in rows if selected(row[0], only)]
     with same_threads():
-        return timed_rows(rows, naive, quick, repeats, seed, only, rounds, pause)
+        return timed_rows(rows, naive, repeats, seed, only, rounds, pause)
 
 
-def timed_rows(rows, naive, quick, repeats, seed, only, rounds, pause):
+def timed_rows(rows, naive, repeats, seed, only, rounds, pause):
     """run 的计时部分（两边线程数已经相同）。"""
     results = []
     for device in available_devices():

@@ -11,6 +11,11 @@ from conftest import ROOT
 from lesson_utils.devices import available_devices, get_device, seed_everything
 
 
+def run_python(code):
+    """在新进程里运行 code（导入状态是干净的），出错即失败。"""
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+
+
 def test_get_device_prefers_cuda_only_when_available(capsys):
     device = get_device()
     expected = "cuda" if torch.cuda.is_available() else "cpu"
@@ -43,9 +48,7 @@ def test_pages_without_pytorch_do_not_import_it():
         "lesson_utils.devices.seed_everything(0)\n"
         "print('torch' in sys.modules)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
+    result = run_python(code)
     assert result.stdout.strip() == "False"
 
 
@@ -85,7 +88,5 @@ def test_first_backward_on_cuda_writes_nothing_to_stderr():
         "(a @ a).sum().backward()\n"
         "torch.cuda.synchronize()\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
+    result = run_python(code)
     assert "cuBLAS" not in result.stderr, result.stderr
